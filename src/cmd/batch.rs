@@ -1,0 +1,46 @@
+//! `-batch FILE`: one command per line, as `ip -batch` runs them.
+
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+
+use crate::cli::{Batch, Options};
+use crate::error::{self, Error, Prog};
+
+pub fn run(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
+    let input: Box<dyn BufRead> = if file == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        let opened = File::open(file).map_err(|e| Error::BatchOpen(file.to_owned(), e))?;
+        Box::new(BufReader::new(opened))
+    };
+    let mut batch = Batch::new(input);
+    let mut failed = false;
+    while let Some(words) = batch.next_command()? {
+        if words.is_empty() {
+            continue;
+        }
+        let Err(err) = super::run_line(prog, opts, netns_words(prog, &words), true) else {
+            continue;
+        };
+        if err.ends_batch() {
+            return Err(err);
+        }
+        error::report(&err, prog);
+        error::warn(&Error::CommandFailed(file.to_owned(), batch.line));
+        failed = true;
+        if !opts.force {
+            break;
+        }
+    }
+    if failed { Err(Error::Reported) } else { Ok(()) }
+}
+
+/// Under the name `netns`, a line may start with the object, as in a file written for
+/// `ip -batch` (`netns add blue`), or without it (`add blue`).
+fn netns_words(prog: Prog, words: &[OsString]) -> &[OsString] {
+    match prog {
+        Prog::Netns => crate::cli::netns_words(words).unwrap_or(words),
+        Prog::Ip => words,
+    }
+}

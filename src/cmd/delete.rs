@@ -1,0 +1,26 @@
+//! `delete NAME` and `-all delete`.
+
+use std::ffi::OsStr;
+
+use crate::error::Error;
+use crate::netns;
+
+pub fn run(name: &OsStr) -> Result<(), Error> {
+    netns::remove(name)
+}
+
+/// Removes every name. Unlike iproute2, which stops at the first entry it cannot remove and
+/// still reports success, every entry is tried and a failure shows in the exit status.
+pub fn all() -> Result<(), Error> {
+    let Some(names) = netns::names().map_err(Error::OpenDir)? else {
+        return Ok(());
+    };
+    let mut failed = false;
+    for name in names {
+        if let Err(err) = netns::remove(&name) {
+            super::warn(&err);
+            failed = true;
+        }
+    }
+    if failed { Err(Error::Reported) } else { Ok(()) }
+}

@@ -1,0 +1,26 @@
+//! `identify [PID]`: the name of the namespace a process is in.
+
+use std::ffi::OsStr;
+use std::fs::File;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::netns::{self, Ident};
+
+pub fn run(pid: Option<&OsStr>) -> Result<(), Error> {
+    let pid = pid.unwrap_or(OsStr::new("self"));
+    let mut path = PathBuf::from("/proc");
+    path.push(pid);
+    path.push("ns/net");
+    let target = File::open(&path).and_then(|f| Ident::of_file(&f)).map_err(Error::OpenUnnamed)?;
+    let names = netns::names().map_err(Error::OpenDirTight)?.unwrap_or_default();
+    // When several names are bound to it, iproute2 names the last one it reads.
+    let found = names
+        .iter()
+        .filter(|name| Ident::of_path(&netns::path_of(name)).is_ok_and(|id| id == target))
+        .last();
+    let mut line = found.map_or_else(Vec::new, |name| name.as_bytes().to_vec());
+    line.push(b'\n');
+    super::print(&line)
+}

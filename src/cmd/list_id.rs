@@ -1,0 +1,69 @@
+//! `list-id [target-nsid N] [nsid N]`: the peer namespaces that have an id here (or in the
+//! target), named where a name in the run directory is bound to them.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+use crate::error::Error;
+use crate::json::{Array, Value};
+use crate::netlink::{Failure, Peer};
+use crate::netns;
+
+use super::Ctx;
+
+pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Error> {
+    let mut rtnl = super::rtnl()?;
+    let names = netns::names().ok().flatten().unwrap_or_default();
+    let ids = netns::ids(&mut rtnl, &names)?;
+    // Where two names share a namespace, the later one in the directory wins, as in ip.
+    let named: HashMap<i32, OsString> =
+        ids.into_iter().zip(names).filter_map(|(id, name)| Some((id?, name))).collect();
+    let (peers, failure) = match nsid {
+        Some(nsid) => (vec![rtnl.peer(nsid, target).map_err(super::kernel)?], None),
+        None => rtnl.dump(target),
+    };
+    super::print(&render(ctx, &peers, &named))?;
+    match failure {
+        None => Ok(()),
+        Some(Failure::Kernel(kernel)) => Err(Error::Dump(kernel)),
+        Some(Failure::Io(e)) => Err(Error::SendDump(e)),
+    }
+}
+
+fn render(ctx: &Ctx, peers: &[Peer], named: &HashMap<i32, OsString>) -> Vec<u8> {
+    // Seen from a target, a peer's id here is its current-nsid.
+    let name_of = |peer: &Peer| named.get(&peer.current.unwrap_or(peer.nsid));
+    if ctx.json {
+        let mut array = Array::new(ctx.pretty);
+        for peer in peers {
+            let mut fields = Vec::new();
+            if peer.nsid >= 0 {
+                fields.push(("nsid", Value::Int(peer.nsid)));
+            }
+            if let Some(current) = peer.current.filter(|id| *id >= 0) {
+                fields.push(("current-nsid", Value::Int(current)));
+            }
+            if let Some(name) = name_of(peer) {
+                fields.push(("name", Value::Str(name.as_bytes())));
+            }
+            array.object(&fields);
+        }
+        return array.finish();
+    }
+    let id = |n: i32| if n >= 0 { n.to_string() } else { "unassigned".to_string() };
+    let mut out = Vec::new();
+    for peer in peers {
+        out.extend_from_slice(format!("nsid {} ", id(peer.nsid)).as_bytes());
+        if let Some(current) = peer.current {
+            out.extend_from_slice(format!("current-nsid {} ", id(current)).as_bytes());
+        }
+        if let Some(name) = name_of(peer) {
+            out.extend_from_slice(b"(iproute2 netns name: ");
+            out.extend_from_slice(name.as_bytes());
+            out.push(b')');
+        }
+        out.push(b'\n');
+    }
+    out
+}

@@ -1,0 +1,527 @@
+//! The message catalogue: every line netns writes to stderr, in iproute2's words, with the exit
+//! status `ip` gives for it. Names are bytes, not text: they are printed exactly as given.
+
+use std::ffi::{OsStr, OsString};
+use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+
+/// The name we were started under decides whose command line we speak and how we call
+/// ourselves in messages: `ip netns ...` or `netns ...`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prog {
+    Ip,
+    Netns,
+}
+
+impl Prog {
+    /// How a netns command is spelled under this name, as in "try \"ip netns help\"".
+    fn netns(self) -> &'static str {
+        match self {
+            Prog::Ip => "ip netns",
+            Prog::Netns => "netns",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Prog::Ip => "ip",
+            Prog::Netns => "netns",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Error {
+    // Usage errors: `ip` exits 255 for these, and a batch ends on them at once.
+    Usage,
+    IpUsage,
+    InvalidName(OsString),
+    UnknownCommand(OsString),
+    UnknownOption(OsString),
+    InvalidArg { arg: OsString, why: &'static str },
+    Duplicate { key: &'static str },
+    Incomplete,
+    ArgRequired(&'static str),
+    /// Entering a namespace failed; `ip` reports these with 255 too.
+    Enter(Enter),
+    // Operational failures: exit 1.
+    UnknownObject(OsString),
+    ForeignObject(OsString),
+    NoName,
+    NoNameAndPid,
+    NoNsid,
+    NoCommand,
+    ExtraArgs,
+    InvalidPid(OsString),
+    NotAPid(OsString),
+    Mkdir(io::Error),
+    /// A warning: the lock is only a safeguard, so `add` goes on without it.
+    Flock(io::Error),
+    OpenRunDir(io::Error),
+    MakeShared(io::Error),
+    MakePrivate(io::Error),
+    BindRunDir(io::Error),
+    CreateFile(PathBuf, io::Error),
+    Unshare(OsString, io::Error),
+    Bind { source: PathBuf, target: PathBuf, err: io::Error },
+    RemoveFile(PathBuf, io::Error),
+    OpenDir(io::Error),
+    /// iproute2's `identify` words this one without the space after the colon.
+    OpenDirTight(io::Error),
+    OpenNamed(OsString, io::Error),
+    OpenUnnamed(io::Error),
+    OpenProc(io::Error),
+    InotifyInit(io::Error),
+    InotifyWatch(io::Error),
+    Read(io::Error),
+    Write(io::Error),
+    Exec(OsString, io::Error),
+    Fork(io::Error),
+    Wait(io::Error),
+    Rtnetlink,
+    SendDump(io::Error),
+    BatchOpen(OsString, io::Error),
+    Unterminated,
+    TooManyArgs,
+    MissingContinuation,
+    CommandFailed(OsString, usize),
+    /// Talking to the kernel failed before it could answer.
+    Talk(io::Error),
+    /// The kernel refused a request: `ip` exits 2.
+    Kernel(Kernel),
+    /// A dump the kernel broke off.
+    Dump(Kernel),
+    /// A command run by a batch line or `-all exec` was killed: `ip` gives up at once.
+    Killed,
+    /// Failure already reported line by line; only the status is left to give.
+    Reported,
+    /// A batch line's command ended with this non-zero status.
+    Status(i32),
+}
+
+/// The steps of entering a namespace, each with iproute2's message.
+#[derive(Debug)]
+pub enum Enter {
+    Open(OsString, io::Error),
+    Setns(OsString, io::Error),
+    Unshare(io::Error),
+    Rslave(io::Error),
+    Sysfs(io::Error),
+}
+
+/// A refusal from the kernel, with its extended-ack text when it gave one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kernel {
+    pub errno: i32,
+    pub message: Option<String>,
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage
+            | Error::IpUsage
+            | Error::InvalidName(_)
+            | Error::UnknownCommand(_)
+            | Error::UnknownOption(_)
+            | Error::InvalidArg { .. }
+            | Error::Duplicate { .. }
+            | Error::Incomplete
+            | Error::ArgRequired(_)
+            | Error::Enter(_) => 255,
+            Error::Kernel(_) | Error::Talk(_) => 2,
+            Error::Status(code) => u8::try_from(*code).unwrap_or(1),
+            _ => 1,
+        }
+    }
+
+    /// `ip -batch` stops at once, without "Command failed", on the errors it meets by calling
+    /// exit() rather than returning: usage errors and a killed child.
+    pub fn ends_batch(&self) -> bool {
+        matches!(self, Error::Killed) || (self.exit_code() == 255 && !matches!(self, Error::Enter(_)))
+    }
+
+    /// The message as bytes, newline included; empty for failures already reported.
+    pub fn render(&self, prog: Prog) -> Vec<u8> {
+        let mut m = Msg::default();
+        match self {
+            Error::Usage => m.raw(&netns_usage(prog)),
+            Error::IpUsage => m.raw(IP_USAGE.as_bytes()),
+            Error::InvalidName(name) => m.s("Invalid netns name \"").b(name).s("\""),
+            Error::UnknownCommand(word) => {
+                m.s("Command \"").b(word).s("\" is unknown, try \"").s(prog.netns()).s(" help\".")
+            }
+            Error::UnknownOption(opt) => {
+                m.s("Option \"").b(opt).s("\" is unknown, try \"").s(prog.name()).s(" -help\".")
+            }
+            Error::InvalidArg { arg, why } => {
+                m.s("Error: argument \"").b(arg).s("\" is wrong: ").s(why)
+            }
+            Error::Duplicate { key } => {
+                m.s("Error: duplicate \"").s(key).s("\": \"").s(key).s("\" is the second value.")
+            }
+            Error::Incomplete => m.s("Command line is not complete. Try option \"help\""),
+            Error::ArgRequired(what) => m.s("Error: argument \"").s(what).s("\" is required"),
+            Error::Enter(step) => step.render(&mut m),
+            Error::UnknownObject(word) => {
+                m.s("Object \"").b(word).s("\" is unknown, try \"ip help\".")
+            }
+            Error::ForeignObject(word) => m
+                .s("Object \"")
+                .b(word)
+                .s("\" is not handled by this ip, which knows only \"netns\"."),
+            Error::NoName => m.s("No netns name specified"),
+            Error::NoNameAndPid => m.s("No netns name and PID specified"),
+            Error::NoNsid => m.s("No nsid specified"),
+            Error::NoCommand => m.s("No command specified"),
+            Error::ExtraArgs => m.s("extra arguments specified"),
+            Error::InvalidPid(pid) => m.s("Invalid PID: ").b(pid),
+            Error::NotAPid(pid) => m.s("Specified string '").b(pid).s("' is not a pid"),
+            Error::Mkdir(e) => m.s("mkdir ").s(crate::netns::RUN_DIR).s(" failed: ").e(e),
+            Error::Flock(e) => m
+                .s("Warning: could not flock netns runtime directory \"")
+                .s(crate::netns::RUN_DIR)
+                .s("\": ")
+                .e(e),
+            Error::OpenRunDir(e) => m
+                .s("Cannot open netns runtime directory \"")
+                .s(crate::netns::RUN_DIR)
+                .s("\": ")
+                .e(e),
+            Error::MakeShared(e) => {
+                m.s("mount --make-shared ").s(crate::netns::RUN_DIR).s(" failed: ").e(e)
+            }
+            Error::MakePrivate(e) => {
+                m.s("mount --make-private ").s(crate::netns::RUN_DIR).s(" failed: ").e(e)
+            }
+            Error::BindRunDir(e) => m
+                .s("mount --bind ")
+                .s(crate::netns::RUN_DIR)
+                .s(" ")
+                .s(crate::netns::RUN_DIR)
+                .s(" failed: ")
+                .e(e),
+            Error::CreateFile(path, e) => {
+                m.s("Cannot create namespace file \"").b(path).s("\": ").e(e)
+            }
+            Error::Unshare(name, e) => {
+                m.s("Failed to create a new network namespace \"").b(name).s("\": ").e(e)
+            }
+            Error::Bind { source, target, err } => {
+                m.s("Bind ").b(source).s(" -> ").b(target).s(" failed: ").e(err)
+            }
+            Error::RemoveFile(path, e) => {
+                m.s("Cannot remove namespace file \"").b(path).s("\": ").e(e)
+            }
+            Error::OpenDir(e) => {
+                m.s("Failed to open directory ").s(crate::netns::RUN_DIR).s(": ").e(e)
+            }
+            Error::OpenDirTight(e) => {
+                m.s("Failed to open directory ").s(crate::netns::RUN_DIR).s(":").e(e)
+            }
+            Error::OpenNamed(name, e) => open_named(&mut m, name, e),
+            Error::OpenUnnamed(e) => m.s("Cannot open network namespace: ").e(e),
+            Error::OpenProc(e) => m.s("Open of /proc failed: ").e(e),
+            Error::InotifyInit(e) => m.s("inotify_init failed: ").e(e),
+            Error::InotifyWatch(e) => m.s("inotify_add_watch failed: ").e(e),
+            Error::Read(e) => m.s("read failed: ").e(e),
+            Error::Write(e) => m.s("write failed: ").e(e),
+            Error::Exec(cmd, e) => m.s("exec of \"").b(cmd).s("\" failed: ").e(e),
+            Error::Fork(e) => m.s("fork: ").e(e),
+            Error::Wait(e) => m.s("waitpid: ").e(e),
+            Error::Rtnetlink => m.s("Cannot open rtnetlink"),
+            Error::SendDump(e) => m.s("Cannot send dump request: ").e(e),
+            Error::BatchOpen(file, e) => {
+                m.s("Cannot open file \"").b(file).s("\" for reading: ").e(e)
+            }
+            Error::Unterminated => m.s("Unterminated quoted string"),
+            Error::TooManyArgs => m.s("Too many arguments to command"),
+            Error::MissingContinuation => m.s("Missing continuation line"),
+            Error::CommandFailed(file, line) => {
+                m.s("Command failed ").b(file).s(":").s(&line.to_string())
+            }
+            Error::Talk(e) => m.s("RTNETLINK answers: ").e(e),
+            Error::Kernel(k) => k.render(&mut m),
+            Error::Dump(k) => k.render(&mut m).s("\nDump terminated"),
+            Error::Killed | Error::Reported | Error::Status(_) => return Vec::new(),
+        };
+        m.line()
+    }
+}
+
+impl Enter {
+    fn render<'m>(&self, m: &'m mut Msg) -> &'m mut Msg {
+        match self {
+            Enter::Open(name, e) => open_named(m, name, e),
+            Enter::Setns(name, e) => {
+                m.s("setting the network namespace \"").b(name).s("\" failed: ").e(e)
+            }
+            Enter::Unshare(e) => m.s("unshare failed: ").e(e),
+            Enter::Rslave(e) => m.s("\"mount --make-rslave /\" failed: ").e(e),
+            Enter::Sysfs(e) => m.s("mount of /sys failed: ").e(e),
+        }
+    }
+}
+
+impl Kernel {
+    fn render<'m>(&self, m: &'m mut Msg) -> &'m mut Msg {
+        match &self.message {
+            Some(text) if text.ends_with('.') => m.s("Error: ").s(text),
+            Some(text) => m.s("Error: ").s(text).s("."),
+            None => m.s("RTNETLINK answers: ").s(&errno_text(self.errno)),
+        }
+    }
+}
+
+fn open_named<'m>(m: &'m mut Msg, name: &OsStr, e: &io::Error) -> &'m mut Msg {
+    m.s("Cannot open network namespace \"").b(name).s("\": ").e(e)
+}
+
+/// Writes a failure's message to stderr.
+pub fn report(err: &Error, prog: Prog) {
+    // Nothing sensible is left to do when stderr itself is gone.
+    let _ = io::stderr().write_all(&err.render(prog));
+}
+
+/// Writes a warning, or a failure that does not stop the command; none of them names the
+/// program, so they need not know under which name we run.
+pub fn warn(err: &Error) {
+    report(err, Prog::Netns);
+}
+
+/// A message built from text and raw bytes.
+#[derive(Default)]
+struct Msg(Vec<u8>);
+
+impl Msg {
+    fn s(&mut self, text: &str) -> &mut Self {
+        self.0.extend_from_slice(text.as_bytes());
+        self
+    }
+
+    fn b(&mut self, bytes: impl AsRef<OsStr>) -> &mut Self {
+        self.0.extend_from_slice(bytes.as_ref().as_bytes());
+        self
+    }
+
+    fn e(&mut self, err: &io::Error) -> &mut Self {
+        let errno = err.raw_os_error().unwrap_or(libc::EIO);
+        self.s(&errno_text(errno))
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(bytes);
+        self
+    }
+
+    /// The finished message: multi-line texts already end in a newline, one-liners get theirs.
+    fn line(self) -> Vec<u8> {
+        let mut bytes = self.0;
+        if bytes.last() != Some(&b'\n') {
+            bytes.push(b'\n');
+        }
+        bytes
+    }
+}
+
+/// strerror() as glibc words it.
+pub fn errno_text(errno: i32) -> String {
+    usize::try_from(errno)
+        .ok()
+        .and_then(|i| ERRNO_TEXT.get(i))
+        .map_or_else(|| format!("Unknown error {errno}"), |text| (*text).to_string())
+}
+
+/// `ip netns help`: the same text as iproute2's, with our own name where we run as `netns`.
+pub fn netns_usage(prog: Prog) -> Vec<u8> {
+    let me = prog.netns();
+    let all = match prog {
+        Prog::Ip => "ip [-all] netns",
+        Prog::Netns => "netns [-all]",
+    };
+    format!(
+        "Usage:\t{me} list\n\
+         \t{me} add NAME\n\
+         \t{me} attach NAME PID\n\
+         \t{me} set NAME NETNSID\n\
+         \t{all} delete [NAME]\n\
+         \t{me} identify [PID]\n\
+         \t{me} pids NAME\n\
+         \t{all} exec [NAME] cmd ...\n\
+         \t{me} monitor\n\
+         \t{me} list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]\n\
+         NETNSID := auto | POSITIVE-INT\n"
+    )
+    .into_bytes()
+}
+
+/// What `ip help` says under our name: we are an `ip` that knows one object.
+const IP_USAGE: &str = "\
+Usage: ip [ OPTIONS ] netns { COMMAND | help }
+       ip [ -force ] -batch filename
+This ip is netns: it handles the netns object only.
+       OPTIONS := { -V[ersion] | -a[ll] | -j[son] | -p[retty] | -n[etns] name |
+                    -b[atch] [filename] | -force }
+";
+
+/// `-Version`: ours, not iproute2's, for scripts that check which ip they have.
+pub fn version(prog: Prog) -> String {
+    format!("{} utility, netns-{}\n", prog.name(), env!("CARGO_PKG_VERSION"))
+}
+
+/// `netns --help`: the usage, then the options.
+pub fn netns_help() -> Vec<u8> {
+    let mut text = netns_usage(Prog::Netns);
+    text.extend_from_slice(
+        b"\nOptions (as ip's, given before COMMAND):\n\
+          \x20 -a, -all          delete or exec in every named namespace\n\
+          \x20 -j, -json         JSON output for list and list-id\n\
+          \x20 -p, -pretty       indented JSON\n\
+          \x20 -n, -netns NAME   run the command inside namespace NAME\n\
+          \x20 -b, -batch FILE   read commands from FILE, one per line (- for stdin)\n\
+          \x20 -fo, -force       in batch mode, go on after a failed line\n\
+          \x20 -V, -Version      print the version\n\
+          \x20 -help             print this help\n",
+    );
+    text
+}
+
+/// glibc's strerror texts, indexed by errno: static musl words some of them differently, and
+/// our messages must read as iproute2's do on glibc.
+const ERRNO_TEXT: [&str; 134] = [
+    "Success",
+    "Operation not permitted",
+    "No such file or directory",
+    "No such process",
+    "Interrupted system call",
+    "Input/output error",
+    "No such device or address",
+    "Argument list too long",
+    "Exec format error",
+    "Bad file descriptor",
+    "No child processes",
+    "Resource temporarily unavailable",
+    "Cannot allocate memory",
+    "Permission denied",
+    "Bad address",
+    "Block device required",
+    "Device or resource busy",
+    "File exists",
+    "Invalid cross-device link",
+    "No such device",
+    "Not a directory",
+    "Is a directory",
+    "Invalid argument",
+    "Too many open files in system",
+    "Too many open files",
+    "Inappropriate ioctl for device",
+    "Text file busy",
+    "File too large",
+    "No space left on device",
+    "Illegal seek",
+    "Read-only file system",
+    "Too many links",
+    "Broken pipe",
+    "Numerical argument out of domain",
+    "Numerical result out of range",
+    "Resource deadlock avoided",
+    "File name too long",
+    "No locks available",
+    "Function not implemented",
+    "Directory not empty",
+    "Too many levels of symbolic links",
+    "Unknown error 41",
+    "No message of desired type",
+    "Identifier removed",
+    "Channel number out of range",
+    "Level 2 not synchronized",
+    "Level 3 halted",
+    "Level 3 reset",
+    "Link number out of range",
+    "Protocol driver not attached",
+    "No CSI structure available",
+    "Level 2 halted",
+    "Invalid exchange",
+    "Invalid request descriptor",
+    "Exchange full",
+    "No anode",
+    "Invalid request code",
+    "Invalid slot",
+    "Unknown error 58",
+    "Bad font file format",
+    "Device not a stream",
+    "No data available",
+    "Timer expired",
+    "Out of streams resources",
+    "Machine is not on the network",
+    "Package not installed",
+    "Object is remote",
+    "Link has been severed",
+    "Advertise error",
+    "Srmount error",
+    "Communication error on send",
+    "Protocol error",
+    "Multihop attempted",
+    "RFS specific error",
+    "Bad message",
+    "Value too large for defined data type",
+    "Name not unique on network",
+    "File descriptor in bad state",
+    "Remote address changed",
+    "Can not access a needed shared library",
+    "Accessing a corrupted shared library",
+    ".lib section in a.out corrupted",
+    "Attempting to link in too many shared libraries",
+    "Cannot exec a shared library directly",
+    "Invalid or incomplete multibyte or wide character",
+    "Interrupted system call should be restarted",
+    "Streams pipe error",
+    "Too many users",
+    "Socket operation on non-socket",
+    "Destination address required",
+    "Message too long",
+    "Protocol wrong type for socket",
+    "Protocol not available",
+    "Protocol not supported",
+    "Socket type not supported",
+    "Operation not supported",
+    "Protocol family not supported",
+    "Address family not supported by protocol",
+    "Address already in use",
+    "Cannot assign requested address",
+    "Network is down",
+    "Network is unreachable",
+    "Network dropped connection on reset",
+    "Software caused connection abort",
+    "Connection reset by peer",
+    "No buffer space available",
+    "Transport endpoint is already connected",
+    "Transport endpoint is not connected",
+    "Cannot send after transport endpoint shutdown",
+    "Too many references: cannot splice",
+    "Connection timed out",
+    "Connection refused",
+    "Host is down",
+    "No route to host",
+    "Operation already in progress",
+    "Operation now in progress",
+    "Stale file handle",
+    "Structure needs cleaning",
+    "Not a XENIX named type file",
+    "No XENIX semaphores available",
+    "Is a named type file",
+    "Remote I/O error",
+    "Disk quota exceeded",
+    "No medium found",
+    "Wrong medium type",
+    "Operation canceled",
+    "Required key not available",
+    "Key has expired",
+    "Key has been revoked",
+    "Key was rejected by service",
+    "Owner died",
+    "State not recoverable",
+    "Operation not possible due to RF-kill",
+    "Memory page has hardware error",
+];

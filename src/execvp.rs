@@ -1,0 +1,62 @@
+//! Replacing this process with a command, found the way glibc's execvp() finds it: static
+//! musl's execvp searches another default PATH and runs no shell for a script without `#!`,
+//! and `ip netns exec` users expect glibc's behaviour.
+
+use std::env;
+use std::ffi::{CString, OsStr, OsString};
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::sys;
+
+/// glibc's search path when PATH is unset (confstr's _CS_PATH).
+const DEFAULT_PATH: &str = "/bin:/usr/bin";
+
+/// Runs `argv` in place of this process; returns only the reason it could not.
+pub fn execvp(argv: &[OsString]) -> Error {
+    let Some(file) = argv.first() else {
+        return Error::NoCommand;
+    };
+    let failed = |e| Error::Exec(file.clone(), e);
+    let Ok(args) = argv.iter().map(|a| CString::new(a.as_bytes())).collect::<Result<Vec<_>, _>>()
+    else {
+        return failed(io::Error::from_raw_os_error(libc::EINVAL));
+    };
+    if file.is_empty() {
+        return failed(io::Error::from_raw_os_error(libc::ENOENT));
+    }
+    if file.as_bytes().contains(&b'/') {
+        return failed(exec_file(file, &args));
+    }
+    let path = env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
+    let mut denied = false;
+    for dir in path.as_bytes().split(|b| *b == b':') {
+        // An empty entry means the current directory.
+        let candidate = Path::new(OsStr::from_bytes(dir)).join(file);
+        let err = exec_file(candidate.as_os_str(), &args);
+        match err.raw_os_error() {
+            Some(libc::EACCES) => denied = true,
+            Some(libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT) => {}
+            _ => return failed(err),
+        }
+    }
+    failed(io::Error::from_raw_os_error(if denied { libc::EACCES } else { libc::ENOENT }))
+}
+
+/// execve() of one file; a file the kernel cannot execute is handed to /bin/sh as a script.
+fn exec_file(file: &OsStr, args: &[CString]) -> io::Error {
+    let Ok(path) = CString::new(file.as_bytes()) else {
+        return io::Error::from_raw_os_error(libc::EINVAL);
+    };
+    let err = sys::execve(&path, args);
+    if err.raw_os_error() != Some(libc::ENOEXEC) {
+        return err;
+    }
+    let shell = c"/bin/sh";
+    let mut script = vec![shell.to_owned(), path];
+    script.extend(args.iter().skip(1).cloned());
+    sys::execve(shell, &script);
+    err
+}

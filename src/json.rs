@@ -1,0 +1,133 @@
+//! The JSON that `ip -j` prints for `list` and `list-id`: an array of flat objects, laid out
+//! byte for byte as iproute2's writer lays it out, plain or pretty.
+
+/// An array of objects being written.
+pub struct Array {
+    out: Vec<u8>,
+    pretty: bool,
+    depth: usize,
+    /// Whether the next item needs a comma before it.
+    sep: bool,
+}
+
+/// One value of a field.
+pub enum Value<'a> {
+    Str(&'a [u8]),
+    Int(i32),
+}
+
+impl Array {
+    pub fn new(pretty: bool) -> Array {
+        let mut array = Array { out: Vec::new(), pretty, depth: 0, sep: false };
+        array.out.push(b'[');
+        array.depth = 1;
+        if pretty {
+            array.out.push(b' ');
+        }
+        array
+    }
+
+    /// Adds an object with these fields, in this order.
+    pub fn object(&mut self, fields: &[(&str, Value<'_>)]) {
+        self.separate();
+        self.out.push(b'{');
+        self.depth += 1;
+        self.sep = false;
+        for (key, value) in fields {
+            self.separate();
+            self.newline();
+            self.out.push(b'"');
+            self.out.extend_from_slice(key.as_bytes());
+            self.out.extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
+            match value {
+                Value::Str(text) => escape(&mut self.out, text),
+                Value::Int(n) => self.out.extend_from_slice(n.to_string().as_bytes()),
+            }
+        }
+        self.depth -= 1;
+        if self.sep {
+            self.newline();
+        }
+        self.out.push(b'}');
+        self.sep = true;
+    }
+
+    /// The finished text, newline included.
+    pub fn finish(mut self) -> Vec<u8> {
+        if self.pretty && self.sep {
+            self.out.push(b' ');
+        }
+        self.out.extend_from_slice(b"]\n");
+        self.out
+    }
+
+    fn separate(&mut self) {
+        if self.sep {
+            self.out.push(b',');
+        }
+        self.sep = true;
+    }
+
+    fn newline(&mut self) {
+        if self.pretty {
+            self.out.push(b'\n');
+            self.out.resize(self.out.len() + 4 * self.depth, b' ');
+        }
+    }
+}
+
+/// Control bytes become \u00XX (iproute2 before 7.0 wrote them raw, which is not JSON); other
+/// bytes, UTF-8 or not, pass through.
+fn escape(out: &mut Vec<u8>, text: &[u8]) {
+    out.push(b'"');
+    for &b in text {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0..0x20 | 0x7f => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_namespaces(pretty: bool) -> String {
+        let mut array = Array::new(pretty);
+        array.object(&[("name", Value::Str(b"b"))]);
+        array.object(&[("name", Value::Str(b"a")), ("id", Value::Int(5))]);
+        String::from_utf8(array.finish()).unwrap()
+    }
+
+    #[test]
+    fn plain_list_as_ip_j_netns() {
+        assert_eq!(two_namespaces(false), "[{\"name\":\"b\"},{\"name\":\"a\",\"id\":5}]\n");
+    }
+
+    #[test]
+    fn pretty_list_as_ip_j_p_netns() {
+        let expected = "[ {\n        \"name\": \"b\"\n    },{\n        \"name\": \"a\",\n        \"id\": 5\n    } ]\n";
+        assert_eq!(two_namespaces(true), expected);
+    }
+
+    #[test]
+    fn empty_arrays() {
+        assert_eq!(Array::new(false).finish(), b"[]\n");
+        assert_eq!(Array::new(true).finish(), b"[ ]\n");
+    }
+
+    #[test]
+    fn escapes_quotes_backslashes_and_control_bytes() {
+        let mut out = Vec::new();
+        escape(&mut out, b"a\"b\\c\nd\te\x01f\x7f\xff");
+        assert_eq!(out, b"\"a\\\"b\\\\c\\nd\\te\\u0001f\\u007f\xff\"");
+    }
+}

@@ -1,0 +1,306 @@
+//! A blocking NETLINK_ROUTE client for the nsid messages: many lookups in one send, a set with
+//! its acknowledgement, and a dump. Kernel refusals come back as `Kernel`, with the
+//! extended-ack text when the kernel gave one.
+
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+
+use netlink_packet_core::{
+    DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NetlinkBuffer,
+    NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
+    NlasIterator, Parseable,
+};
+use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
+use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
+
+use crate::error::Kernel;
+
+const RTM_NEWNSID: u16 = 88;
+const RTM_GETNSID: u16 = 90;
+const NLMSGERR_ATTR_MSG: u16 = 1;
+/// Lookups sent in one datagram: enough to save the round trips, few enough that the replies
+/// fit the receive buffer and the open namespace files stay well under the descriptor limit.
+pub const BATCH: usize = 64;
+
+/// An nsid message together with its type. netlink-packet-route's enum of every rtnetlink
+/// message would do the same, but its parser links in code for all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nsid {
+    kind: u16,
+    msg: NsidMessage,
+}
+
+impl Nsid {
+    fn new(kind: u16, attributes: Vec<NsidAttribute>) -> Nsid {
+        let mut msg = NsidMessage::default();
+        msg.attributes = attributes;
+        Nsid { kind, msg }
+    }
+}
+
+impl NetlinkSerializable for Nsid {
+    fn message_type(&self) -> u16 {
+        self.kind
+    }
+
+    fn buffer_len(&self) -> usize {
+        self.msg.buffer_len()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        self.msg.emit(buffer)
+    }
+}
+
+impl NetlinkDeserializable for Nsid {
+    type Error = DecodeError;
+
+    fn deserialize(header: &NetlinkHeader, payload: &[u8]) -> Result<Self, DecodeError> {
+        Ok(Nsid { kind: header.message_type, msg: NsidMessage::parse(payload)? })
+    }
+}
+
+/// What the kernel says of one peer namespace: its id here and, asked relative to a target
+/// namespace, its id there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer {
+    pub nsid: i32,
+    pub current: Option<i32>,
+}
+
+impl Peer {
+    fn of(msg: &NsidMessage) -> Peer {
+        let mut peer = Peer { nsid: -1, current: None };
+        for attr in &msg.attributes {
+            match attr {
+                NsidAttribute::Id(id) => peer.nsid = *id,
+                NsidAttribute::CurrentNsid(id) => peer.current = Some(*id),
+                _ => {}
+            }
+        }
+        peer
+    }
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    Io(io::Error),
+    Kernel(Kernel),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
+}
+
+pub struct Rtnl {
+    sock: Socket,
+    seq: u32,
+    buf: Vec<u8>,
+}
+
+impl Rtnl {
+    pub fn open() -> io::Result<Rtnl> {
+        let mut sock = Socket::new(NETLINK_ROUTE)?;
+        sock.bind_auto()?;
+        sock.set_ext_ack(true)?;
+        // Errors then carry only the request's header, not the whole request back.
+        sock.set_cap_ack(true)?;
+        // Room for a full batch of replies; the default would do too, only with less margin.
+        let _ = sock.set_rx_buf_sz(1 << 20);
+        Ok(Rtnl { sock, seq: 0, buf: Vec::with_capacity(1 << 16) })
+    }
+
+    /// The nsid each namespace has here (-1: none assigned), or the kernel's refusal (for a file
+    /// that is no namespace). Asks for all of them in one datagram per `BATCH`.
+    pub fn nsids_of(&mut self, fds: &[BorrowedFd<'_>]) -> io::Result<Vec<Result<i32, Kernel>>> {
+        let first = self.seq.wrapping_add(1);
+        let requests: Vec<_> = fds
+            .iter()
+            .map(|fd| self.request(RTM_GETNSID, NLM_F_REQUEST, vec![fd_attr(*fd)]))
+            .collect();
+        self.send(&requests)?;
+        let mut answers: Vec<Option<Result<i32, Kernel>>> = vec![None; fds.len()];
+        while answers.iter().any(Option::is_none) {
+            for msg in self.recv()? {
+                let index = msg.header.sequence_number.wrapping_sub(first) as usize;
+                let Some(slot) = answers.get_mut(index) else { continue };
+                *slot = match reply(msg) {
+                    Reply::Peer(peer) => Some(Ok(peer.nsid)),
+                    Reply::Refused(kernel) => Some(Err(kernel)),
+                    Reply::Done | Reply::Ack => continue,
+                };
+            }
+        }
+        Ok(answers.into_iter().flatten().collect())
+    }
+
+    /// Gives the namespace behind `fd` the id `nsid` here (-1: the kernel picks one).
+    pub fn set_nsid(&mut self, fd: BorrowedFd<'_>, nsid: i32) -> Result<(), Failure> {
+        let attrs = vec![fd_attr(fd), NsidAttribute::Id(nsid)];
+        let request = self.request(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, attrs);
+        self.send(&[request])?;
+        loop {
+            for msg in self.recv()? {
+                if msg.header.sequence_number != self.seq {
+                    continue;
+                }
+                match reply(msg) {
+                    Reply::Ack => return Ok(()),
+                    Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
+                    Reply::Peer(_) | Reply::Done => {}
+                }
+            }
+        }
+    }
+
+    /// The peer with id `nsid` here, seen from `target` when given.
+    pub fn peer(&mut self, nsid: i32, target: Option<i32>) -> Result<Peer, Failure> {
+        let mut attrs = vec![NsidAttribute::Id(nsid)];
+        attrs.extend(target.map(NsidAttribute::TargetNsid));
+        let request = self.request(RTM_GETNSID, NLM_F_REQUEST, attrs);
+        self.send(&[request])?;
+        loop {
+            for msg in self.recv()? {
+                if msg.header.sequence_number != self.seq {
+                    continue;
+                }
+                match reply(msg) {
+                    Reply::Peer(peer) => return Ok(peer),
+                    Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
+                    Reply::Ack | Reply::Done => {}
+                }
+            }
+        }
+    }
+
+    /// Every peer that has an id here (or in `target`), in the kernel's order. What was
+    /// received before a failure is kept.
+    pub fn dump(&mut self, target: Option<i32>) -> (Vec<Peer>, Option<Failure>) {
+        let attrs = target.map(NsidAttribute::TargetNsid).into_iter().collect();
+        let request = self.request(RTM_GETNSID, NLM_F_REQUEST | NLM_F_DUMP, attrs);
+        let mut peers = Vec::new();
+        if let Err(e) = self.send(&[request]) {
+            return (peers, Some(Failure::Io(e)));
+        }
+        loop {
+            let msgs = match self.recv() {
+                Ok(msgs) => msgs,
+                Err(e) => return (peers, Some(Failure::Io(e))),
+            };
+            for msg in msgs {
+                if msg.header.sequence_number != self.seq {
+                    continue;
+                }
+                match reply(msg) {
+                    Reply::Peer(peer) => peers.push(peer),
+                    Reply::Refused(kernel) => return (peers, Some(Failure::Kernel(kernel))),
+                    Reply::Done => return (peers, None),
+                    Reply::Ack => {}
+                }
+            }
+        }
+    }
+
+    fn request(&mut self, kind: u16, flags: u16, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Nsid> {
+        self.seq = self.seq.wrapping_add(1);
+        encode(kind, flags, self.seq, attrs)
+    }
+
+    fn send(&mut self, msgs: &[NetlinkMessage<Nsid>]) -> io::Result<()> {
+        let mut out = vec![0; msgs.iter().map(NetlinkMessage::buffer_len).sum()];
+        let mut at = 0;
+        for msg in msgs {
+            let len = msg.buffer_len();
+            msg.serialize(&mut out[at..at + len]);
+            at += len;
+        }
+        self.sock.send(&out, 0).map(drop)
+    }
+
+    /// One datagram's messages.
+    fn recv(&mut self) -> io::Result<Vec<NetlinkMessage<Nsid>>> {
+        self.buf.clear();
+        let len = loop {
+            match self.sock.recv(&mut self.buf, 0) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        split(&self.buf[..len])
+    }
+}
+
+fn fd_attr(fd: BorrowedFd<'_>) -> NsidAttribute {
+    // A descriptor is never negative, so it always fits.
+    NsidAttribute::Fd(u32::try_from(fd.as_raw_fd()).unwrap_or_default())
+}
+
+pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Nsid> {
+    let mut header = NetlinkHeader::default();
+    header.flags = flags;
+    header.sequence_number = seq;
+    let mut msg = NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Nsid::new(kind, attrs)));
+    msg.finalize();
+    msg
+}
+
+/// The messages packed in one datagram.
+pub fn split(mut bytes: &[u8]) -> io::Result<Vec<NetlinkMessage<Nsid>>> {
+    let mut msgs = Vec::new();
+    while !bytes.is_empty() {
+        let len = NetlinkBuffer::new_checked(bytes).map_err(invalid)?.length() as usize;
+        let msg = NetlinkMessage::<Nsid>::deserialize(&bytes[..len]).map_err(invalid)?;
+        msgs.push(msg);
+        bytes = bytes.get(len.next_multiple_of(4)..).unwrap_or_default();
+    }
+    Ok(msgs)
+}
+
+fn invalid(e: DecodeError) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+}
+
+enum Reply {
+    Peer(Peer),
+    Ack,
+    Done,
+    Refused(Kernel),
+}
+
+fn reply(msg: NetlinkMessage<Nsid>) -> Reply {
+    let capped = msg.header.flags & NLM_F_CAPPED != 0;
+    match msg.payload {
+        NetlinkPayload::InnerMessage(nsid) => Reply::Peer(Peer::of(&nsid.msg)),
+        NetlinkPayload::Error(err) if err.code.is_none() => Reply::Ack,
+        NetlinkPayload::Error(err) => {
+            let tlvs = acked_tlvs(&err.header, capped);
+            Reply::Refused(Kernel { errno: -err.raw_code(), message: ext_ack_text(tlvs) })
+        }
+        NetlinkPayload::Done(done) if done.code == 0 => Reply::Done,
+        NetlinkPayload::Done(done) => Reply::Refused(Kernel {
+            errno: -done.code,
+            message: ext_ack_text(&done.extended_ack),
+        }),
+        _ => Reply::Ack,
+    }
+}
+
+/// An error message repeats the request (only its header when capped); the extended-ack
+/// attributes come after it.
+fn acked_tlvs(echoed: &[u8], capped: bool) -> &[u8] {
+    let request_len = match (capped, echoed.get(..4)) {
+        (false, Some(len)) => u32::from_ne_bytes([len[0], len[1], len[2], len[3]]) as usize,
+        _ => 16,
+    };
+    echoed.get(request_len.next_multiple_of(4)..).unwrap_or_default()
+}
+
+fn ext_ack_text(tlvs: &[u8]) -> Option<String> {
+    NlasIterator::new(tlvs).flatten().find(|nla| nla.kind() == NLMSGERR_ATTR_MSG).map(|nla| {
+        let text = nla.value();
+        let text = text.split(|b| *b == 0).next().unwrap_or_default();
+        String::from_utf8_lossy(text).into_owned()
+    })
+}

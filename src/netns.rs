@@ -1,0 +1,212 @@
+//! The vocabulary of named namespaces: the run directory, valid names, how a name becomes a
+//! bind mount of a namespace and stops being one, and how a namespace is identified.
+
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io;
+use std::os::fd::AsFd;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::netlink::{self, Rtnl};
+use crate::sys;
+
+/// Where named namespaces live; fixed at build time, as in iproute2 (`make NETNS_RUN_DIR=...`).
+pub const RUN_DIR: &str = match option_env!("NETNS_RUN_DIR") {
+    Some(dir) => dir,
+    None => "/var/run/netns",
+};
+
+/// Per-namespace files that `exec` puts over /etc (`make NETNS_ETC_DIR=...`).
+pub const ETC_DIR: &str = match option_env!("NETNS_ETC_DIR") {
+    Some(dir) => dir,
+    None => "/etc/netns",
+};
+
+/// A name must stay a single entry of the run directory.
+pub fn valid_name(name: &OsStr) -> bool {
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 255
+        && !bytes.contains(&b'/')
+        && bytes != b"."
+        && bytes != b".."
+}
+
+pub fn path_of(name: &OsStr) -> PathBuf {
+    Path::new(RUN_DIR).join(name)
+}
+
+/// The names in the run directory, in the directory's own order (as `ip` lists them), or
+/// `None` when there is no run directory yet.
+pub fn names() -> io::Result<Option<Vec<OsString>>> {
+    let dir = match fs::read_dir(RUN_DIR) {
+        Ok(dir) => dir,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    dir.map(|entry| entry.map(|e| e.file_name())).collect::<io::Result<_>>().map(Some)
+}
+
+pub fn open(name: &OsStr) -> io::Result<File> {
+    File::open(path_of(name))
+}
+
+/// A namespace is the same namespace wherever it is bound: same device, same inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ident {
+    dev: u64,
+    ino: u64,
+}
+
+impl Ident {
+    pub fn of_file(file: &File) -> io::Result<Ident> {
+        file.metadata().map(|m| Ident { dev: m.dev(), ino: m.ino() })
+    }
+
+    pub fn of_path(path: &Path) -> io::Result<Ident> {
+        fs::metadata(path).map(|m| Ident { dev: m.dev(), ino: m.ino() })
+    }
+}
+
+/// The run directory, created and made a shared mount, and locked for as long as this lives.
+///
+/// Shared, because a namespace stays alive while any mount namespace still holds its bind
+/// mount: with a shared run directory, `delete`'s unmount reaches every copy and the namespace
+/// is really freed. Locked, because parallel first-time setups (boot units each adding a
+/// namespace) used to bind the directory onto itself over and over until the machine stalled
+/// (Debian bug 949235).
+pub struct RunDir {
+    _lock: File,
+}
+
+impl RunDir {
+    pub fn prepare() -> Result<RunDir, Error> {
+        DirBuilder::new().recursive(true).mode(0o755).create(RUN_DIR).map_err(Error::Mkdir)?;
+        let lock = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY)
+            .open(RUN_DIR)
+            .map_err(Error::OpenRunDir)?;
+        if let Err(e) = lock.lock() {
+            crate::error::warn(&Error::Flock(e));
+        }
+        make_shared()?;
+        Ok(RunDir { _lock: lock })
+    }
+
+    /// Binds the namespace that `source` names onto a new entry `name`; on any failure the
+    /// entry is gone again.
+    pub fn bind(&self, name: &OsStr, source: Source) -> Result<(), Error> {
+        let target = path_of(name);
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0)
+            .open(&target)
+            .map_err(|e| Error::CreateFile(target.clone(), e))?;
+        let bound = match &source {
+            Source::New => create_bound(name, &target),
+            Source::Pid(_) => {
+                sys::mount(Some(source.path().as_os_str()), &target, None, sys::MS_BIND)
+                    .map_err(|err| Error::Bind { source: source.path(), target: target.clone(), err })
+            }
+        };
+        if bound.is_err() {
+            let _ = remove(name);
+        }
+        bound
+    }
+}
+
+/// Where a new name's namespace comes from.
+pub enum Source {
+    /// A namespace made for it.
+    New,
+    /// The namespace a process is in; the number as the user wrote it, sign and all.
+    Pid(i32),
+}
+
+impl Source {
+    fn path(&self) -> PathBuf {
+        match self {
+            Source::New => PathBuf::from("/proc/self/ns/net"),
+            Source::Pid(pid) => PathBuf::from(format!("/proc/{pid}/ns/net")),
+        }
+    }
+}
+
+/// The namespace is made in a forked child, which binds its own namespace and exits: our
+/// process never leaves its namespace, so there is nothing to switch back (`ip` switches back,
+/// and that is what fails inside a user namespace).
+fn create_bound(name: &OsStr, target: &Path) -> Result<(), Error> {
+    const UNSHARE: u8 = 0;
+    const BIND: u8 = 1;
+    let source = Source::New;
+    let outcome = sys::in_child(|| {
+        sys::unshare(sys::CLONE_NEWNET).map_err(|e| (UNSHARE, e))?;
+        sys::mount(Some(source.path().as_os_str()), target, None, sys::MS_BIND)
+            .map_err(|e| (BIND, e))
+    })
+    .map_err(Error::Fork)?;
+    outcome.map_err(|(step, err)| match step {
+        UNSHARE => Error::Unshare(name.to_owned(), err),
+        _ => Error::Bind { source: source.path(), target: target.to_owned(), err },
+    })
+}
+
+/// Makes the run directory a shared mount of its own. It is bound onto itself first if it is
+/// not a mount point yet, and made private before shared so that it starts a peer group of
+/// its own: joining /run's group (systemd makes /run shared) would give every namespace two
+/// mounts.
+fn make_shared() -> Result<(), Error> {
+    let dir = Path::new(RUN_DIR);
+    let mut bound = false;
+    loop {
+        match sys::mount(None, dir, None, sys::MS_SHARED | sys::MS_REC) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) && !bound => {
+                sys::mount(Some(dir.as_os_str()), dir, None, sys::MS_BIND | sys::MS_REC)
+                    .map_err(Error::BindRunDir)?;
+                sys::mount(None, dir, None, sys::MS_PRIVATE | sys::MS_REC)
+                    .map_err(Error::MakePrivate)?;
+                bound = true;
+            }
+            Err(e) => return Err(Error::MakeShared(e)),
+        }
+    }
+}
+
+/// Unbinds and removes a name. The unmount may fail for an entry that is no mount (a stale
+/// plain file): that is fine, the unlink decides.
+pub fn remove(name: &OsStr) -> Result<(), Error> {
+    let path = path_of(name);
+    let _ = sys::umount2(&path, sys::MNT_DETACH);
+    fs::remove_file(&path).map_err(|e| Error::RemoveFile(path, e))
+}
+
+/// The id each named namespace has in ours (`None`: none assigned, or not a namespace at
+/// all), asked for in batches. The kernel's refusal of an entry that is no namespace (a stale
+/// plain file) is reported once, and the entry still counts.
+pub fn ids(rtnl: &mut Rtnl, names: &[OsString]) -> Result<Vec<Option<i32>>, Error> {
+    let mut ids = Vec::with_capacity(names.len());
+    for chunk in names.chunks(netlink::BATCH) {
+        let files: Vec<Option<File>> = chunk.iter().map(|name| open(name).ok()).collect();
+        let fds: Vec<_> = files.iter().flatten().map(AsFd::as_fd).collect();
+        let mut answers = rtnl.nsids_of(&fds).map_err(Error::Talk)?.into_iter();
+        for file in &files {
+            let answer = file.as_ref().and_then(|_| answers.next());
+            ids.push(match answer {
+                Some(Ok(id)) if id >= 0 => Some(id),
+                Some(Err(kernel)) => {
+                    crate::error::warn(&Error::Kernel(kernel));
+                    None
+                }
+                _ => None,
+            });
+        }
+    }
+    Ok(ids)
+}

@@ -1,0 +1,197 @@
+//! The only `unsafe` in netns: thin wrappers named after the kernel calls, each turning the C
+//! convention (-1 and errno) into `io::Result`. Nothing here knows about names or messages.
+
+use std::ffi::{CStr, CString, OsStr};
+use std::io::{self, Read, Write};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+pub use libc::{
+    CLONE_NEWNET, CLONE_NEWNS, IN_CREATE, IN_DELETE, MNT_DETACH, MS_BIND, MS_PRIVATE, MS_RDONLY,
+    MS_REC, MS_SHARED, MS_SLAVE,
+};
+
+fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
+    if ret == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// A path for the kernel. Arguments and batch lines can carry a NUL byte, which no path can:
+/// the kernel would call such a path invalid, and so do we.
+fn c_path(path: &Path) -> io::Result<CString> {
+    c_bytes(path.as_os_str())
+}
+
+fn c_bytes(s: &OsStr) -> io::Result<CString> {
+    CString::new(s.as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+}
+
+pub fn unshare(flags: libc::c_int) -> io::Result<()> {
+    // SAFETY: unshare takes no pointers.
+    check(unsafe { libc::unshare(flags) }).map(drop)
+}
+
+pub fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> io::Result<()> {
+    // SAFETY: the descriptor is borrowed, so it stays open for the call.
+    check(unsafe { libc::setns(fd.as_raw_fd(), nstype) }).map(drop)
+}
+
+/// mount(2). `source` and `fstype` are NULL when absent, as for propagation changes.
+pub fn mount(
+    source: Option<&OsStr>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+) -> io::Result<()> {
+    let source = source.map(c_bytes).transpose()?;
+    let fstype = fstype.map(|t| c_bytes(OsStr::new(t))).transpose()?;
+    let target = c_path(target)?;
+    let ptr = |s: &Option<CString>| s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
+    // SAFETY: every pointer is NULL or a NUL-terminated string that outlives the call.
+    let ret = unsafe {
+        libc::mount(ptr(&source), target.as_ptr(), ptr(&fstype), flags, std::ptr::null())
+    };
+    check(ret).map(drop)
+}
+
+pub fn umount2(target: &Path, flags: libc::c_int) -> io::Result<()> {
+    let target = c_path(target)?;
+    // SAFETY: `target` is a NUL-terminated string that outlives the call.
+    check(unsafe { libc::umount2(target.as_ptr(), flags) }).map(drop)
+}
+
+/// Whether the file system holding `path` is mounted read-only (statvfs's ST_RDONLY).
+pub fn statvfs_read_only(path: &Path) -> io::Result<bool> {
+    let path = c_path(path)?;
+    let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: `path` is NUL-terminated and `st` is large enough for the kernel to fill.
+    check(unsafe { libc::statvfs(path.as_ptr(), st.as_mut_ptr()) })?;
+    // SAFETY: statvfs succeeded, so it filled `st`.
+    let st = unsafe { st.assume_init() };
+    Ok(st.f_flag & libc::ST_RDONLY != 0)
+}
+
+/// An inotify instance whose descriptor no exec'd program inherits.
+pub fn inotify_init() -> io::Result<OwnedFd> {
+    // SAFETY: inotify_init1 takes no pointers; on success we own the new descriptor.
+    let fd = check(unsafe { libc::inotify_init1(libc::IN_CLOEXEC) })?;
+    // SAFETY: `fd` was just opened and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+pub fn inotify_add_watch(fd: BorrowedFd<'_>, path: &Path, mask: u32) -> io::Result<()> {
+    let path = c_path(path)?;
+    // SAFETY: `path` is NUL-terminated and outlives the call.
+    check(unsafe { libc::inotify_add_watch(fd.as_raw_fd(), path.as_ptr(), mask) }).map(drop)
+}
+
+/// Programs started from the shell expect SIGPIPE's default action; Rust starts with it
+/// ignored, which would turn `netns list | head -1` into a write error instead of a quiet end,
+/// and which an exec'd command would inherit.
+pub fn default_sigpipe() {
+    // SAFETY: setting a signal's disposition to SIG_DFL installs no handler code.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+}
+
+/// How a child process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Code(i32),
+    Signal(i32),
+}
+
+pub enum Fork {
+    Child,
+    Parent(libc::pid_t),
+}
+
+/// fork(2). netns is single-threaded, so the child may go on running ordinary Rust code.
+pub fn fork() -> io::Result<Fork> {
+    // SAFETY: the process has one thread, so the child inherits no lock held by another.
+    match check(unsafe { libc::fork() })? {
+        0 => Ok(Fork::Child),
+        pid => Ok(Fork::Parent(pid)),
+    }
+}
+
+pub fn waitpid(pid: libc::pid_t) -> io::Result<Exit> {
+    let mut status = 0;
+    loop {
+        // SAFETY: `status` is a valid place for the kernel to write the status word.
+        match check(unsafe { libc::waitpid(pid, &mut status, 0) }) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+            Ok(_) => break,
+        }
+    }
+    if libc::WIFSIGNALED(status) {
+        Ok(Exit::Signal(libc::WTERMSIG(status)))
+    } else {
+        Ok(Exit::Code(libc::WEXITSTATUS(status)))
+    }
+}
+
+/// Ends the process at once: a forked child must not run the parent's exit handlers twice.
+pub fn exit_now(code: i32) -> ! {
+    // SAFETY: _exit never returns and touches no Rust state.
+    unsafe { libc::_exit(code) }
+}
+
+/// execve(2) with the current environment. Returns only on failure.
+pub fn execve(path: &CStr, argv: &[CString]) -> io::Error {
+    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    unsafe extern "C" {
+        static environ: *const *const libc::c_char;
+    }
+    // SAFETY: `path` and every argument are NUL-terminated and outlive the call, `ptrs` ends
+    // with NULL, and `environ` is the process's own NULL-terminated environment.
+    unsafe { libc::execve(path.as_ptr(), ptrs.as_ptr(), environ) };
+    io::Error::last_os_error()
+}
+
+/// Runs `step` in a forked child and hands back its result: the error's tag and errno travel
+/// through a close-on-exec pipe. Namespace changes made by `step` die with the child, so the
+/// caller never has to find its way back to where it was.
+pub fn in_child<F>(step: F) -> io::Result<Result<(), (u8, io::Error)>>
+where
+    F: FnOnce() -> Result<(), (u8, io::Error)>,
+{
+    let (mut reader, mut writer) = io::pipe()?;
+    match fork()? {
+        Fork::Child => {
+            drop(reader);
+            let code = match step() {
+                Ok(()) => 0,
+                Err((tag, err)) => {
+                    let errno = err.raw_os_error().unwrap_or(libc::EIO);
+                    let mut report = [tag, 0, 0, 0, 0];
+                    report[1..].copy_from_slice(&errno.to_ne_bytes());
+                    let _ = writer.write_all(&report);
+                    1
+                }
+            };
+            exit_now(code)
+        }
+        Fork::Parent(pid) => {
+            drop(writer);
+            let mut report = Vec::new();
+            let read = reader.read_to_end(&mut report);
+            let exit = waitpid(pid)?;
+            read?;
+            Ok(match (exit, report.as_slice()) {
+                (Exit::Code(0), []) => Ok(()),
+                (_, [tag, errno @ ..]) if errno.len() == 4 => {
+                    let errno = i32::from_ne_bytes([errno[0], errno[1], errno[2], errno[3]]);
+                    Err((*tag, io::Error::from_raw_os_error(errno)))
+                }
+                // Killed before it could say why: the work was not done.
+                _ => Err((u8::MAX, io::Error::from_raw_os_error(libc::EINTR))),
+            })
+        }
+    }
+}
