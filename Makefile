@@ -1,0 +1,54 @@
+# netns: build, test, install. Every packaging recipe calls these targets.
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+TARGET ?= x86_64-unknown-linux-musl
+# Build-time paths, as iproute2's build sets them (Debian's ip uses /run/netns).
+NETNS_RUN_DIR ?= /var/run/netns
+NETNS_ETC_DIR ?= /etc/netns
+export NETNS_RUN_DIR NETNS_ETC_DIR
+
+CARGO ?= cargo
+TARGET_FLAG = $(if $(TARGET),--target $(TARGET))
+OUT = target/$(if $(TARGET),$(TARGET)/)release
+BIN = $(OUT)/netns
+
+.PHONY: all build check lint static-check demo install uninstall clean
+
+all: build
+
+build: $(if $(TARGET),target-installed)
+	$(CARGO) build --release --locked $(TARGET_FLAG)
+	@echo "built $(BIN) ($$(stat -c %s $(BIN)) bytes)"
+
+# rustup's standard library for the target, fetched once.
+.PHONY: target-installed
+target-installed:
+	@rustup target list --installed 2>/dev/null | grep -qx '$(TARGET)' || rustup target add $(TARGET)
+
+# Unit tests, the integration suite against the built binary (as root, in sandboxes),
+# the static and chroot checks, and the man page lint.
+check: build lint static-check
+	$(CARGO) test --release --locked $(TARGET_FLAG)
+
+lint:
+	mandoc -Tlint -Wwarning man/netns.8
+
+# The binary must need nothing from the system it lands on.
+static-check: build
+	sh tests/static.sh $(BIN)
+
+demo: build
+	sh tests/demo.sh $(BIN)
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/netns
+	install -D -m 0644 man/netns.8 $(DESTDIR)$(MANDIR)/man8/netns.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/netns $(DESTDIR)$(MANDIR)/man8/netns.8
+
+clean:
+	$(CARGO) clean
