@@ -107,6 +107,8 @@ impl Rtnl {
         sock.set_ext_ack(true)?;
         // Errors then carry only the request's header, not the whole request back.
         sock.set_cap_ack(true)?;
+        // Without strict checking the kernel ignores a dump's target-nsid.
+        sock.set_netlink_get_strict_chk(true)?;
         // Room for a full batch of replies; the default would do too, only with less margin.
         let _ = sock.set_rx_buf_sz(1 << 20);
         Ok(Rtnl { sock, seq: 0, buf: Vec::with_capacity(1 << 16) })

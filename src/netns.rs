@@ -84,7 +84,7 @@ pub struct RunDir {
 
 impl RunDir {
     pub fn prepare() -> Result<RunDir, Error> {
-        DirBuilder::new().recursive(true).mode(0o755).create(RUN_DIR).map_err(Error::Mkdir)?;
+        make_dir()?;
         let lock = OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_DIRECTORY)
@@ -155,6 +155,15 @@ fn create_bound(name: &OsStr, target: &Path) -> Result<(), Error> {
         UNSHARE => Error::Unshare(name.to_owned(), err),
         _ => Error::Bind { source: source.path(), target: target.to_owned(), err },
     })
+}
+
+/// Creates the run directory and its parents. Something else in its place is left for the
+/// open that follows to report, as ip reports it ("Not a directory").
+pub fn make_dir() -> Result<(), Error> {
+    match DirBuilder::new().recursive(true).mode(0o755).create(RUN_DIR) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(Error::Mkdir(e)),
+        _ => Ok(()),
+    }
 }
 
 /// Makes the run directory a shared mount of its own. It is bound onto itself first if it is

@@ -1,18 +1,17 @@
 //! `monitor`: a line for each name added to or removed from the run directory, until killed.
 
-use std::fs::{DirBuilder, File};
+use std::fs::File;
 use std::io::{self, Read};
 use std::os::fd::AsFd;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::netns::RUN_DIR;
+use crate::netns::{self, RUN_DIR};
 use crate::sys;
 
 pub fn run() -> Result<(), Error> {
     let inotify = sys::inotify_init().map_err(Error::InotifyInit)?;
-    DirBuilder::new().recursive(true).mode(0o755).create(RUN_DIR).map_err(Error::Mkdir)?;
+    netns::make_dir()?;
     sys::inotify_add_watch(inotify.as_fd(), Path::new(RUN_DIR), sys::IN_CREATE | sys::IN_DELETE)
         .map_err(Error::InotifyWatch)?;
     let mut events = File::from(inotify);

@@ -1,0 +1,107 @@
+//! `delete NAME` and `-all delete`.
+
+use crate::harness::*;
+use crate::table::*;
+
+#[test]
+fn delete() {
+    let empty: &[Check] = &[Check::Entries(&[])];
+    run_table(&[
+        case("delete a namespace", &["netns", "delete", "a"])
+            .given(&[Ns("a"), Ns("b")])
+            .then(&[Check::Entries(&["b"])]),
+        case("del is delete", &["netns", "del", "a"])
+            .given(&[Ns("a")])
+            .then(empty),
+        case("d is delete", &["netns", "d", "a"])
+            .given(&[Ns("a")])
+            .then(empty),
+        case("under the name ip", &["netns", "delete", "a"])
+            .named_ip()
+            .given(&[Ns("a")])
+            .then(empty),
+        case("extra words are ignored", &["netns", "del", "c", "extra"])
+            .given(&[Ns("c")])
+            .then(empty),
+        case("a plain file is removed too", &["netns", "del", "plain"])
+            .given(&[Plain("plain")])
+            .then(empty),
+        case(
+            "a namespace added by the program itself",
+            &["netns", "del", "x"],
+        )
+        .given(&[Sub(&["netns", "add", "x"])])
+        .then(empty),
+        case("no name", &["netns", "del"])
+            .err("No netns name specified\n")
+            .code(1),
+        case("missing name", &["netns", "del", "nope"])
+            .given(&[RunDir])
+            .err("Cannot remove namespace file \"/run/netns/nope\": No such file or directory\n")
+            .code(1),
+        case("d nope is del nope", &["netns", "d", "nope"])
+            .err("Cannot remove namespace file \"/run/netns/nope\": No such file or directory\n")
+            .code(1),
+        case("a directory", &["netns", "del", "sub"])
+            .given(&[Dir("sub")])
+            .err("Cannot remove namespace file \"/run/netns/sub\": Is a directory\n")
+            .code(1),
+        case("two stacked mounts: busy", &["netns", "del", "x"])
+            .given(&[Ns("x"), Stack("x")])
+            .err("Cannot remove namespace file \"/run/netns/x\": Device or resource busy\n")
+            .code(1),
+    ]);
+}
+
+#[test]
+fn delete_all() {
+    run_table(&[
+        case("no run dir", &["-all", "netns", "delete"]),
+        case("empty run dir", &["-all", "netns", "delete"]).given(&[RunDir]),
+        case("every namespace", &["-all", "netns", "delete"])
+            .given(&[Ns("a"), Ns("b"), Plain("c")])
+            .then(&[Check::Entries(&[])]),
+        case(
+            "--all, extra words ignored",
+            &["--all", "netns", "del", "ignored/args"],
+        )
+        .given(&[Ns("a"), Ns("b")])
+        .then(&[Check::Entries(&[])]),
+        case("run dir is a file", &["-all", "netns", "delete"])
+            .given(&[RunDirIsFile])
+            .err("Failed to open directory /run/netns: Not a directory\n")
+            .code(1),
+        // Directory order subdir, plainfile, b, a (newest first).
+        case(
+            "goes on past a failure, then fails",
+            &["-all", "netns", "delete"],
+        )
+        .given(&[Ns("a"), Ns("b"), Plain("plainfile"), Dir("subdir")])
+        .err("Cannot remove namespace file \"/run/netns/subdir\": Is a directory\n")
+        .code(1)
+        .then(&[Check::Entries(&["subdir"])])
+        .differs("iproute2 stops at the first failure and exits 0"),
+    ]);
+}
+
+/// A second delete of a stacked namespace succeeds once the stack is gone.
+#[test]
+fn delete_again_after_busy() {
+    scenario(Compare::Full, false, |sb| {
+        prepare(sb, &[Ns("x"), Stack("x")]);
+        let first = sb.run(&["netns", "del", "x"]);
+        assert_eq!(first.status, Status::Code(1), "first delete: {first:?}");
+        let second = sb.run(&["netns", "del", "x"]);
+        assert_eq!(
+            second,
+            Observed {
+                out: vec![],
+                err: vec![],
+                status: Status::Code(0)
+            },
+            "second delete"
+        );
+        Check::Entries(&[]).assert();
+        (first, second)
+    });
+}

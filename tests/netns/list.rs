@@ -1,0 +1,135 @@
+//! `list` in text, JSON and pretty JSON, and `set NAME NETNSID`.
+
+use crate::harness::*;
+use crate::table::*;
+
+const A5_B: &[Step] = &[Ns("a"), Id("a", 5), Ns("b")];
+
+const PRETTY_A5_B: &str =
+    "[ {\n        \"name\": \"b\"\n    },{\n        \"name\": \"a\",\n        \"id\": 5\n    } ]\n";
+
+#[test]
+fn list_formats() {
+    run_table(&[
+        case("ids shown when set", &["netns"]).given(A5_B).out("b\na (id: 5)\n"),
+        case("list", &["netns", "list"]).given(A5_B).out("b\na (id: 5)\n"),
+        case("JSON", &["-j", "netns"]).given(A5_B).out("[{\"name\":\"b\"},{\"name\":\"a\",\"id\":5}]\n"),
+        case("JSON list", &["-j", "netns", "list"]).given(A5_B).out("[{\"name\":\"b\"},{\"name\":\"a\",\"id\":5}]\n"),
+        case("pretty JSON", &["-j", "-p", "netns"]).given(A5_B).out(PRETTY_A5_B),
+        case("pretty JSON, -p first", &["-p", "-j", "netns", "list"]).given(A5_B).out(PRETTY_A5_B),
+        case("id 0 is shown", &["netns"]).given(&[Ns("a"), Id("a", 0)]).out("a (id: 0)\n"),
+        case("ids of other namespaces are not ours", &["netns"])
+            .given(&[Ns("a"), Ns("b"), IdIn("a", "b", 7)])
+            .out("b\na\n"),
+        case("JSON escapes quote, backslash, newline, tab", &["-j", "netns"])
+            .given(&[Ns("a\"b"), Ns("back\\slash"), Ns("new\nline"), Ns("tab\there")])
+            .out("[{\"name\":\"tab\\there\"},{\"name\":\"new\\nline\"},{\"name\":\"back\\\\slash\"},{\"name\":\"a\\\"b\"}]\n"),
+        case("text prints names raw", &["netns"]).given(&[Ns("new\nline"), Ns("tab\there")]).out("tab\there\nnew\nline\n"),
+        case("JSON escapes other control bytes as \\u00XX", &["-j", "netns"])
+            .given(&[Ns("one\x01"), Ns("del\x7f"), Ns("esc\x1b")])
+            .out("[{\"name\":\"esc\\u001b\"},{\"name\":\"del\\u007f\"},{\"name\":\"one\\u0001\"}]\n")
+            .differs("iproute2 6.1 writes control bytes raw (invalid JSON)"),
+        case("a stale entry is listed, one error", &["netns"])
+            .given(&[Ns("a"), Plain("stale")])
+            .out("stale\na\n")
+            .err("Error: Peer netns reference is invalid.\n")
+            .differs("iproute2 prints the error twice"),
+        case("a directory in the run dir is listed, one error", &["netns"])
+            .given(&[Dir("sub"), Ns("b")])
+            .out("b\nsub\n")
+            .err("Error: Peer netns reference is invalid.\n")
+            .differs("iproute2 prints the error twice"),
+        case("run dir is a file: nothing", &["netns"]).given(&[RunDirIsFile]),
+        case("run dir is a file: nothing, even in JSON", &["-j", "netns"]).given(&[RunDirIsFile]),
+    ]);
+}
+
+#[test]
+fn set_errors() {
+    let bad = |v: &'static str, what: &str| -> &'static str {
+        Box::leak(format!("Error: argument \"{v}\" is wrong: {what}\n").into_boxed_str())
+    };
+    let invalid = |v: &'static str| {
+        case("not a netnsid", &["netns", "set", "a", v])
+            .given(&[Ns("a")])
+            .err(bad(v, "Invalid \"netnsid\" value"))
+            .code(255)
+    };
+    run_table(&[
+        case("no name", &["netns", "set"])
+            .err("No netns name specified\n")
+            .code(1),
+        case("no nsid", &["netns", "set", "a"])
+            .given(&[Ns("a")])
+            .err("No nsid specified\n")
+            .code(1),
+        case("missing namespace", &["netns", "set", "nope", "5"])
+            .given(&[RunDir])
+            .err("Cannot open network namespace \"nope\": No such file or directory\n")
+            .code(1),
+        invalid("xyz"),
+        invalid("08"),
+        invalid("2147483648"),
+        invalid("99999999999999999999"),
+        invalid("AUTO"),
+        invalid(""),
+        invalid("5x"),
+        case("negative", &["netns", "set", "a", "-3"])
+            .given(&[Ns("a")])
+            .err(bad("-3", "\"netnsid\" value should be >= 0"))
+            .code(255),
+        case("negative, missing namespace", &["netns", "set", "x", "-1"])
+            .err(bad("-1", "\"netnsid\" value should be >= 0"))
+            .code(255),
+        case("id already set", &["netns", "set", "a", "20"])
+            .given(&[Ns("a"), Id("a", 5)])
+            .err("Error: Peer netns already has a nsid assigned.\n")
+            .code(2),
+        case("auto when already set", &["netns", "set", "a", "auto"])
+            .given(&[Ns("a"), Id("a", 5)])
+            .err("Error: Peer netns already has a nsid assigned.\n")
+            .code(2),
+        case("id in use", &["netns", "set", "b", "16"])
+            .given(&[Ns("a"), Id("a", 16), Ns("b")])
+            .err("Error: The specified nsid is already used.\n")
+            .code(2),
+        case("not a namespace", &["netns", "set", "plain", "3"])
+            .given(&[Plain("plain")])
+            .err("Error: Peer netns reference is invalid.\n")
+            .code(2),
+    ]);
+}
+
+/// Ids set with `set` (decimal, octal, hex, signs, auto) show in `list`.
+#[test]
+fn set_then_list() {
+    scenario(Compare::Full, false, |sb| {
+        prepare(sb, &[Ns("a"), Ns("b"), Ns("c"), Ns("d"), Ns("e")]);
+        for (name, id) in [
+            ("a", "5"),
+            ("b", " +9"),
+            ("c", "010"),
+            ("d", "0x7fffffff"),
+            ("e", "auto"),
+        ] {
+            let set = sb.run(&["netns", "set", name, id]);
+            assert_eq!(
+                set,
+                Observed {
+                    out: vec![],
+                    err: vec![],
+                    status: Status::Code(0)
+                },
+                "set {name} {id:?}"
+            );
+        }
+        let list = sb.run(&["netns"]);
+        // auto takes the lowest free id: 0.
+        assert_eq!(
+            list.out_str(),
+            "e (id: 0)\nd (id: 2147483647)\nc (id: 8)\nb (id: 9)\na (id: 5)\n"
+        );
+        assert_eq!(list.err, b"");
+        list
+    });
+}

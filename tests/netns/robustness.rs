@@ -1,0 +1,161 @@
+//! Bad input and hostile surroundings: never a panic, one line of error, no file left behind,
+//! and output into a closed pipe ends quietly.
+
+use std::io::Read;
+use std::process::Stdio;
+
+use crate::harness::*;
+use crate::table::*;
+
+#[test]
+fn odd_arguments() {
+    let huge_name = "n".repeat(4096);
+    run_table(&[
+        case("a 4096-byte name", &["netns", "add", &huge_name])
+            .err(
+                Box::leak(format!("Invalid netns name \"{huge_name}\"\n").into_boxed_str()) as &str,
+            )
+            .code(255)
+            .then(&[Check::Absent(RUN)]),
+        case("a non-UTF-8 command", &["netns", "exec", "a", "x"])
+            .argv_os(os_bytes(&[b"netns", b"exec", b"a", b"\xff\xfe"]))
+            .given(&[Ns("a")])
+            .err(Has("failed: No such file or directory"))
+            .code(1),
+        case("a non-UTF-8 argument", &[])
+            .argv_os(os_bytes(&[
+                b"netns",
+                b"exec",
+                b"a",
+                b"sh",
+                b"-c",
+                b"test \"$0\" = \"$(printf '\\377')\"",
+                b"\xff",
+            ]))
+            .given(&[Ns("a")]),
+        case("a non-UTF-8 subcommand", &[])
+            .argv_os(os_bytes(&[b"netns", b"\xff"]))
+            .err(OneLine)
+            .code(255)
+            .compare(Compare::StatusOnly),
+        case("a non-UTF-8 option", &[])
+            .argv_os(os_bytes(&[b"-\xff", b"netns"]))
+            .err(OneLine)
+            .code(255)
+            .compare(Compare::StatusOnly),
+        case("-n with a non-UTF-8 missing name", &[])
+            .argv_os(os_bytes(&[b"-n", b"\xff", b"netns"]))
+            .err(OneLine)
+            .code(255)
+            .compare(Compare::StatusOnly),
+        case("run dir is a file: delete", &["netns", "del", "a"])
+            .given(&[RunDirIsFile])
+            .err("Cannot remove namespace file \"/run/netns/a\": Not a directory\n")
+            .code(1),
+        case("run dir is a file: exec", &["netns", "exec", "a", "true"])
+            .given(&[RunDirIsFile])
+            .err("Cannot open network namespace \"a\": Not a directory\n")
+            .code(255),
+        case("run dir is a file: attach", &["netns", "attach", "a", "1"])
+            .given(&[RunDirIsFile])
+            .err("Cannot open netns runtime directory \"/run/netns\": Not a directory\n")
+            .code(1),
+    ]);
+}
+
+/// Output into a pipe nobody reads ends quietly: no panic message, no status 101.
+#[test]
+fn closed_pipe_ends_quietly() {
+    scenario(Compare::Full, false, |sb| {
+        prepare(sb, &[Ns("a"), Id("a", 3), Ns("b")]);
+        let pid = sb.sleeper("a").to_string();
+        let commands: [&[&str]; 7] = [
+            &["netns", "list"],
+            &["-j", "netns", "list"],
+            &["-j", "-p", "netns", "list"],
+            &["netns", "list-id"],
+            &["-j", "netns", "list-id"],
+            &["netns", "identify", &pid],
+            &["netns", "pids", "a"],
+        ];
+        let mut seen = Vec::new();
+        for argv in commands {
+            let (reader, writer) = std::io::pipe().expect("creating a pipe");
+            drop(reader);
+            let mut cmd = sb.command(&[], Via::Netns, &os(argv));
+            cmd.stdin(Stdio::null())
+                .stdout(writer)
+                .stderr(Stdio::piped());
+            let mut child = cmd.spawn().expect("spawning");
+            drop(cmd);
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .expect("piped stderr")
+                .read_to_string(&mut err)
+                .expect("reading stderr");
+            let status: Status = child.wait().expect("waiting").into();
+            assert_eq!(err, "", "{argv:?} into a closed pipe: stderr");
+            assert_ne!(
+                status,
+                Status::Code(101),
+                "{argv:?} into a closed pipe: panicked"
+            );
+            seen.push(err);
+        }
+        // The command we exec gets SIGPIPE's default action back: `yes` dies of it.
+        let (reader, writer) = std::io::pipe().expect("creating a pipe");
+        drop(reader);
+        let mut cmd = sb.command(&[], Via::Netns, &os(&["netns", "exec", "a", "yes"]));
+        cmd.stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::null());
+        let status: Status = cmd.status().expect("running yes").into();
+        assert_eq!(
+            status,
+            Status::Signal(libc::SIGPIPE),
+            "exec a yes into a closed pipe"
+        );
+        (seen, status)
+    });
+}
+
+/// As an unprivileged user (nobody) every command fails with iproute2's message.
+#[test]
+fn unprivileged() {
+    const FIRST: &[Step] = &[Ns("first")];
+    run_table(&[
+        case("add, no run dir", &["netns", "add", "u"])
+            .unprivileged()
+            .err("mkdir /run/netns failed: Permission denied\n")
+            .code(1)
+            .then(&[Check::Absent(RUN)]),
+        case("add with a run dir", &["netns", "add", "u"])
+            .unprivileged()
+            .given(&[RunDir])
+            .err("mount --make-shared /run/netns failed: Operation not permitted\n")
+            .code(1)
+            .then(&[Check::Entries(&[])]),
+        case("delete", &["netns", "del", "first"])
+            .unprivileged()
+            .given(FIRST)
+            .err("Cannot remove namespace file \"/run/netns/first\": Permission denied\n")
+            .code(1)
+            .then(&[Check::IsNetns("/run/netns/first")]),
+        case("set", &["netns", "set", "first", "3"])
+            .unprivileged()
+            .given(FIRST)
+            .err("RTNETLINK answers: Operation not permitted\n")
+            .code(2),
+        case("exec", &["netns", "exec", "first", "true"])
+            .unprivileged()
+            .given(FIRST)
+            .err("setting the network namespace \"first\" failed: Operation not permitted\n")
+            .code(255),
+        case("list works", &["netns"])
+            .unprivileged()
+            .given(FIRST)
+            .out("first\n"),
+    ]);
+}

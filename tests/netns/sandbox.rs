@@ -1,0 +1,212 @@
+//! The suite's only `unsafe`: thin wrappers over the kernel calls that build a test sandbox
+//! (private mount + network namespaces for the calling thread, tmpfs mounts), make named and
+//! unnamed network namespaces without the program under test, give them nsids, and open a pty.
+//!
+//! Namespaces belong to a thread: everything here acts on the calling thread only, and the
+//! processes it spawns inherit that thread's namespaces. When the thread ends, its namespaces go.
+
+use std::ffi::{CString, OsStr};
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+fn cpath(p: &Path) -> io::Result<CString> {
+    CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+}
+
+fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
+    if ret == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// Moves the calling thread into new, private mount and network namespaces and mounts a fresh
+/// tmpfs on /run, so nothing the tests do reaches the host's /run/netns, interfaces or routes.
+pub fn enter() -> Result<(), String> {
+    // SAFETY: unshare takes flags only; it affects the calling thread (libtest gives every test,
+    // and we give every sandbox, a thread of its own).
+    check(unsafe { libc::unshare(libc::CLONE_NEWNS | libc::CLONE_NEWNET) }).map_err(|e| {
+        format!("unshare(CLONE_NEWNS|CLONE_NEWNET) failed (the suite must run as root): {e}")
+    })?;
+    mount(None, "/", None, libc::MS_REC | libc::MS_PRIVATE, None)
+        .map_err(|e| format!("making / recursively private failed: {e}"))?;
+    mount(Some("tmpfs"), "/run", Some("tmpfs"), 0, Some("mode=0755"))
+        .map_err(|e| format!("mounting a tmpfs on /run failed: {e}"))?;
+    // The umask lives in the thread's fs_struct, which unshare(CLONE_NEWNS) made private to this
+    // thread: modes created by what we spawn are then predictable (0755 for a new run dir).
+    // SAFETY: umask takes a plain mode and cannot fail.
+    unsafe { libc::umask(0o022) };
+    Ok(())
+}
+
+/// mount(2) with optional source, type and data.
+pub fn mount(
+    source: Option<&str>,
+    target: impl AsRef<Path>,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+    data: Option<&str>,
+) -> io::Result<()> {
+    let source = source.map(|s| cpath(Path::new(s))).transpose()?;
+    let fstype = fstype.map(|s| cpath(Path::new(s))).transpose()?;
+    let data = data.map(|s| cpath(Path::new(s))).transpose()?;
+    let target = cpath(target.as_ref())?;
+    let ptr = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+    // SAFETY: every pointer is either null or a NUL-terminated string that outlives the call.
+    check(unsafe {
+        libc::mount(
+            ptr(&source),
+            target.as_ptr(),
+            ptr(&fstype),
+            flags,
+            ptr(&data).cast(),
+        )
+    })?;
+    Ok(())
+}
+
+/// setns(2) of the calling thread into the network namespace behind `ns`.
+pub fn setns_net(ns: &File) -> io::Result<()> {
+    // SAFETY: `ns` is an open descriptor for the duration of the call.
+    check(unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) })?;
+    Ok(())
+}
+
+/// The calling thread's current network namespace.
+pub fn current_netns() -> io::Result<File> {
+    File::open("/proc/thread-self/ns/net")
+}
+
+/// Runs `f` with the calling thread in the network namespace `ns`, then switches back.
+pub fn in_netns<T>(ns: &File, f: impl FnOnce() -> T) -> io::Result<T> {
+    let home = current_netns()?;
+    setns_net(ns)?;
+    let result = f();
+    setns_net(&home)?;
+    Ok(result)
+}
+
+/// A new network namespace held only by the returned descriptor (an "unnamed peer").
+pub fn new_netns() -> io::Result<File> {
+    let home = current_netns()?;
+    // SAFETY: flags only; affects the calling thread, which we switch back right after.
+    check(unsafe { libc::unshare(libc::CLONE_NEWNET) })?;
+    let made = current_netns();
+    setns_net(&home)?;
+    made
+}
+
+/// Binds a new network namespace onto `path` (which must exist), as `ip netns add` does.
+pub fn bind_new_netns(path: &Path) -> io::Result<()> {
+    let ns = new_netns()?;
+    let source = format!("/proc/self/fd/{}", ns.as_raw_fd());
+    // /proc/self is the thread group leader, which shares our descriptor table: the fd is valid.
+    mount(Some(&source), path, None, libc::MS_BIND, None)
+}
+
+/// Gives the namespace behind `peer` the nsid `id` in the calling thread's network namespace
+/// (RTM_NEWNSID with NETNSA_FD and NETNSA_NSID, the request `ip netns set` sends).
+pub fn set_nsid(peer: &File, id: i32) -> io::Result<()> {
+    const RTM_NEWNSID: u16 = 88;
+    const NETNSA_NSID: u16 = 1;
+    const NETNSA_FD: u16 = 3;
+    let mut msg = Vec::with_capacity(36);
+    msg.extend_from_slice(&36u32.to_ne_bytes());
+    msg.extend_from_slice(&RTM_NEWNSID.to_ne_bytes());
+    msg.extend_from_slice(&((libc::NLM_F_REQUEST | libc::NLM_F_ACK) as u16).to_ne_bytes());
+    msg.extend_from_slice(&1u32.to_ne_bytes()); // seq
+    msg.extend_from_slice(&0u32.to_ne_bytes()); // pid
+    msg.extend_from_slice(&[0u8; 4]); // rtgenmsg: AF_UNSPEC + padding
+    for (kind, value) in [(NETNSA_FD, peer.as_raw_fd()), (NETNSA_NSID, id)] {
+        msg.extend_from_slice(&8u16.to_ne_bytes());
+        msg.extend_from_slice(&kind.to_ne_bytes());
+        msg.extend_from_slice(&value.to_ne_bytes());
+    }
+    // SAFETY: plain socket(2) call; the result is checked and owned right away.
+    let fd = check(unsafe {
+        libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
+            libc::NETLINK_ROUTE,
+        )
+    })?;
+    // SAFETY: `fd` was just returned by socket(2) and nothing else owns it.
+    let sock = unsafe { OwnedFd::from_raw_fd(fd) };
+    // SAFETY: sockaddr_nl is plain data; all-zero is a valid value.
+    let mut kernel: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+    kernel.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+    // SAFETY: `msg` and `kernel` are valid for the lengths passed.
+    check(unsafe {
+        libc::sendto(
+            sock.as_raw_fd(),
+            msg.as_ptr().cast(),
+            msg.len(),
+            0,
+            (&kernel as *const libc::sockaddr_nl).cast(),
+            std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+        ) as libc::c_int
+    })?;
+    let mut reply = [0u8; 4096];
+    // SAFETY: `reply` is valid for writes of its length.
+    let n = check(unsafe {
+        libc::recv(sock.as_raw_fd(), reply.as_mut_ptr().cast(), reply.len(), 0) as libc::c_int
+    })? as usize;
+    let kind = u16::from_ne_bytes([reply[4], reply[5]]);
+    if n < 20 || kind != libc::NLMSG_ERROR as u16 {
+        return Err(io::Error::other(format!(
+            "unexpected netlink reply type {kind}"
+        )));
+    }
+    let error = i32::from_ne_bytes([reply[16], reply[17], reply[18], reply[19]]);
+    if error != 0 {
+        Err(io::Error::from_raw_os_error(-error))
+    } else {
+        Ok(())
+    }
+}
+
+/// Sends `signal` to process `pid`.
+pub fn kill(pid: u32, signal: libc::c_int) -> io::Result<()> {
+    // SAFETY: kill takes plain integers.
+    check(unsafe { libc::kill(pid as libc::pid_t, signal) })?;
+    Ok(())
+}
+
+/// A pseudo-terminal in raw mode (no CR added to LF): (master, slave).
+pub fn open_pty() -> io::Result<(File, File)> {
+    // SAFETY: plain call; the result is checked and owned right away.
+    let fd = check(unsafe { libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC) })?;
+    // SAFETY: `fd` was just returned by posix_openpt and nothing else owns it.
+    let master = unsafe { File::from_raw_fd(fd) };
+    // SAFETY: `master` is an open pty master.
+    check(unsafe { libc::grantpt(master.as_raw_fd()) })?;
+    // SAFETY: as above.
+    check(unsafe { libc::unlockpt(master.as_raw_fd()) })?;
+    let mut name = [0 as libc::c_char; 128];
+    // SAFETY: `name` is valid for writes of its length.
+    let err = unsafe { libc::ptsname_r(master.as_raw_fd(), name.as_mut_ptr(), name.len()) };
+    if err != 0 {
+        return Err(io::Error::from_raw_os_error(err));
+    }
+    // SAFETY: ptsname_r succeeded, so `name` holds a NUL-terminated string.
+    let name = unsafe { std::ffi::CStr::from_ptr(name.as_ptr()) };
+    let slave = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open(OsStr::from_bytes(name.to_bytes()))?;
+    // SAFETY: termios is plain data; tcgetattr fills it before use.
+    let mut tio: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: `slave` is an open terminal and `tio` is valid for writes.
+    check(unsafe { libc::tcgetattr(slave.as_raw_fd(), &mut tio) })?;
+    // SAFETY: `tio` is a valid termios.
+    unsafe { libc::cfmakeraw(&mut tio) };
+    // SAFETY: `slave` is an open terminal and `tio` a valid termios.
+    check(unsafe { libc::tcsetattr(slave.as_raw_fd(), libc::TCSANOW, &tio) })?;
+    Ok((master, slave))
+}
