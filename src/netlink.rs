@@ -143,18 +143,11 @@ impl Rtnl {
         let attrs = vec![fd_attr(fd), NsidAttribute::Id(nsid)];
         let request = self.request(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, attrs);
         self.send(&[request])?;
-        loop {
-            for msg in self.recv()? {
-                if msg.header.sequence_number != self.seq {
-                    continue;
-                }
-                match reply(msg) {
-                    Reply::Ack => return Ok(()),
-                    Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
-                    Reply::Peer(_) | Reply::Done => {}
-                }
-            }
-        }
+        self.answer(|reply| match reply {
+            Reply::Ack => Some(Ok(())),
+            Reply::Refused(kernel) => Some(Err(Failure::Kernel(kernel))),
+            Reply::Peer(_) | Reply::Done => None,
+        })
     }
 
     /// The peer with id `nsid` here, seen from `target` when given.
@@ -163,15 +156,22 @@ impl Rtnl {
         attrs.extend(target.map(NsidAttribute::TargetNsid));
         let request = self.request(RTM_GETNSID, NLM_F_REQUEST, attrs);
         self.send(&[request])?;
+        self.answer(|reply| match reply {
+            Reply::Peer(peer) => Some(Ok(peer)),
+            Reply::Refused(kernel) => Some(Err(Failure::Kernel(kernel))),
+            Reply::Ack | Reply::Done => None,
+        })
+    }
+
+    /// Reads replies to the last request until `pick` makes an answer of one.
+    fn answer<T>(&mut self, pick: impl Fn(Reply) -> Option<Result<T, Failure>>) -> Result<T, Failure> {
         loop {
             for msg in self.recv()? {
                 if msg.header.sequence_number != self.seq {
                     continue;
                 }
-                match reply(msg) {
-                    Reply::Peer(peer) => return Ok(peer),
-                    Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
-                    Reply::Ack | Reply::Done => {}
+                if let Some(answer) = pick(reply(msg)) {
+                    return answer;
                 }
             }
         }
@@ -305,4 +305,112 @@ fn ext_ack_text(tlvs: &[u8]) -> Option<String> {
         let text = text.split(|b| *b == 0).next().unwrap_or_default();
         String::from_utf8_lossy(text).into_owned()
     })
+}
+
+#[cfg(all(test, target_endian = "little"))]
+mod tests {
+    //! Bytes as strace showed them for iproute2 6.1 on kernel 6.18 (sequence number 0x6b03_1b2e),
+    //! each named after the command that produced them.
+    use super::*;
+
+    const SEQ: [u8; 4] = [0x2e, 0x1b, 0x03, 0x6b];
+
+    fn header(len: u8, kind: u8, flags: [u8; 2]) -> Vec<u8> {
+        let mut bytes = vec![len, 0, 0, 0, kind, 0, flags[0], flags[1]];
+        bytes.extend_from_slice(&SEQ);
+        bytes.extend_from_slice(&[0; 4]);
+        bytes
+    }
+
+    fn bytes_of(msg: &NetlinkMessage<Nsid>) -> Vec<u8> {
+        let mut out = vec![0; msg.buffer_len()];
+        msg.serialize(&mut out);
+        out
+    }
+
+    /// `ip netns list`: RTM_GETNSID for the namespace file open as descriptor 6.
+    fn get_by_fd() -> Vec<u8> {
+        let mut bytes = header(28, 90, [1, 0]);
+        bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 3, 0, 6, 0, 0, 0]);
+        bytes
+    }
+
+    /// `ip netns set a 20`: RTM_NEWNSID with the descriptor, then the id, asking for an ack.
+    fn set_20() -> Vec<u8> {
+        let mut bytes = header(36, 88, [5, 0]);
+        bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 3, 0, 6, 0, 0, 0, 8, 0, 1, 0, 20, 0, 0, 0]);
+        bytes
+    }
+
+    fn already_assigned_tlvs() -> Vec<u8> {
+        let text = b"Peer netns already has a nsid assigned\0";
+        let mut tlvs = vec![43, 0, 1, 0];
+        tlvs.extend_from_slice(text);
+        tlvs.push(0);
+        tlvs.extend_from_slice(&[8, 0, 2, 0, 20, 0, 0, 0]);
+        tlvs
+    }
+
+    #[test]
+    fn requests_are_laid_out_as_iproute2s() {
+        let seq = u32::from_le_bytes(SEQ);
+        let fd = NsidAttribute::Fd(6);
+        assert_eq!(bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, seq, vec![fd.clone()])), get_by_fd());
+        let set = encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, seq, vec![fd, NsidAttribute::Id(20)]);
+        assert_eq!(bytes_of(&set), set_20());
+    }
+
+    #[test]
+    fn a_reply_gives_the_peers_id() {
+        // `ip netns list`, namespace a with id 5.
+        let mut bytes = header(28, 88, [0, 0]);
+        bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 1, 0, 5, 0, 0, 0]);
+        let msgs = split(&bytes).unwrap();
+        assert_eq!(msgs.len(), 1);
+        assert!(matches!(reply(msgs.into_iter().next().unwrap()), Reply::Peer(Peer { nsid: 5, current: None })));
+    }
+
+    fn refusal(bytes: &[u8]) -> Kernel {
+        match reply(split(bytes).unwrap().into_iter().next().unwrap()) {
+            Reply::Refused(kernel) => kernel,
+            _ => panic!("not a refusal"),
+        }
+    }
+
+    #[test]
+    fn a_refusal_carries_errno_and_extended_ack_text() {
+        let expected = Kernel { errno: libc::EEXIST, message: Some("Peer netns already has a nsid assigned".into()) };
+        // As iproute2 received it: the whole request echoed, then the attributes.
+        let mut full = header(108, 2, [0, 2]);
+        full.extend_from_slice(&(-libc::EEXIST).to_le_bytes());
+        full.extend_from_slice(&set_20());
+        full.extend_from_slice(&already_assigned_tlvs());
+        assert_eq!(refusal(&full), expected);
+        // As we receive it, with NETLINK_CAP_ACK: only the request's header echoed.
+        let mut capped = header(88, 2, [0, 3]);
+        capped.extend_from_slice(&(-libc::EEXIST).to_le_bytes());
+        capped.extend_from_slice(&set_20()[..16]);
+        capped.extend_from_slice(&already_assigned_tlvs());
+        assert_eq!(refusal(&capped), expected);
+    }
+
+    #[test]
+    fn an_ack_and_several_messages_in_one_datagram() {
+        let mut ack = header(36, 2, [0, 1]);
+        ack.extend_from_slice(&[0; 4]);
+        ack.extend_from_slice(&set_20()[..16]);
+        let mut two = ack.clone();
+        two.extend_from_slice(&ack);
+        let msgs = split(&two).unwrap();
+        assert_eq!(msgs.len(), 2);
+        assert!(msgs.into_iter().all(|m| matches!(reply(m), Reply::Ack)));
+    }
+
+    #[test]
+    fn truncated_bytes_are_an_error_not_a_panic() {
+        let bytes = get_by_fd();
+        for len in 1..bytes.len() {
+            assert!(split(&bytes[..len]).is_err(), "{len}");
+        }
+    }
 }
