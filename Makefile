@@ -46,9 +46,114 @@ demo: build
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/netns
 	install -D -m 0644 man/netns.8 $(DESTDIR)$(MANDIR)/man8/netns.8
+	install -D -m 0644 packaging/completion/netns.bash $(DESTDIR)$(BASHCOMPDIR)/netns
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/netns $(DESTDIR)$(MANDIR)/man8/netns.8
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/netns
 
 clean:
 	$(CARGO) clean
+
+# ---------------------------------------------------------------------------------------------
+# Packages and cross builds. Each package recipe under packaging/ calls the targets above; the
+# ones here make the source tarball, drive the package builds and their tests, cross-build, and
+# boot the binary in a VM. Scratch files go under target/ (PKGWORK).
+
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+PKGWORK = $(CURDIR)/target/pkg
+DIST = $(PKGWORK)/netns-$(VERSION).tar.gz
+
+# A vendor/ directory (made by `make vendor`, shipped in the `dist` tarball) replaces crates.io,
+# so the build needs no network. The directory is given as an absolute path: a relative one in a
+# --config is resolved against a directory cargo chooses, not against this one.
+ifneq ($(wildcard vendor/.),)
+override CARGO += --config 'source.crates-io.replace-with="vendored-sources"' \
+	--config 'source.vendored-sources.directory="$(CURDIR)/vendor"'
+endif
+
+.PHONY: install-ip-link uninstall-ip-link
+.PHONY: vendor dist distcheck deb deb-check rpm rpm-check apk-check openwrt-check
+.PHONY: cross-check cross-armv7 vm-test sizes
+
+# For busybox systems: `ip netns ...` (and `ip -n NAME ...`) reach this binary.
+install-ip-link:
+	install -d $(DESTDIR)$(SBINDIR)
+	ln -sf netns $(DESTDIR)$(SBINDIR)/ip
+
+uninstall-ip-link:
+	if [ "$$(readlink $(DESTDIR)$(SBINDIR)/ip)" = netns ]; then rm -f $(DESTDIR)$(SBINDIR)/ip; fi
+
+vendor:
+	$(CARGO) vendor --locked --versioned-dirs vendor >/dev/null
+
+# The release tarball: the files git tracks plus vendor/, so it builds with no network.
+dist:
+	rm -rf $(PKGWORK)/netns-$(VERSION) && mkdir -p $(PKGWORK)
+	git archive --format=tar --prefix=netns-$(VERSION)/ HEAD | tar -x -C $(PKGWORK)
+	cd $(PKGWORK)/netns-$(VERSION) && cargo vendor --locked --versioned-dirs vendor >/dev/null
+	tar -C $(PKGWORK) --sort=name --owner=0 --group=0 --numeric-owner \
+		--mtime=@$$(git log -1 --format=%ct) -czf $(DIST) netns-$(VERSION)
+	rm -rf $(PKGWORK)/netns-$(VERSION)
+	@echo "wrote $(DIST) ($$(stat -c %s $(DIST)) bytes)"
+
+# The tarball builds offline, from its own vendor/, with the lock file unchanged.
+distcheck: dist
+	rm -rf $(PKGWORK)/distcheck && mkdir -p $(PKGWORK)/distcheck
+	tar -xzf $(DIST) -C $(PKGWORK)/distcheck
+	cd $(PKGWORK)/distcheck/netns-$(VERSION) && CARGO_NET_OFFLINE=true $(MAKE) build TARGET=$(TARGET)
+	cd $(PKGWORK)/distcheck/netns-$(VERSION) && cargo build --frozen --release $(TARGET_FLAG) \
+		--config 'source.crates-io.replace-with="vendored-sources"' \
+		--config 'source.vendored-sources.directory="vendor"'
+	rm -rf $(PKGWORK)/distcheck
+	@echo "distcheck: $(notdir $(DIST)) builds offline"
+
+# Debian: dpkg-buildpackage -b in the unpacked tarball, with packaging/debian as debian/.
+# DEB_BUILD_OPTIONS=nocheck skips `make check` inside the package build.
+deb: dist
+	rm -rf $(PKGWORK)/deb && mkdir -p $(PKGWORK)/deb
+	tar -xzf $(DIST) -C $(PKGWORK)/deb
+	cp -r packaging/debian $(PKGWORK)/deb/netns-$(VERSION)/debian
+	cd $(PKGWORK)/deb/netns-$(VERSION) && CARGO_NET_OFFLINE=true dpkg-buildpackage -b -us -uc
+	@ls -l $(PKGWORK)/deb/*.deb
+
+deb-check:
+	sh packaging/test-deb.sh $(PKGWORK)/deb/netns_$(VERSION)-1_*.deb
+
+# RPM: rpmbuild from the tarball, in a private _topdir.
+rpm: dist
+	rm -rf $(PKGWORK)/rpm && mkdir -p $(PKGWORK)/rpm/SOURCES
+	cp $(DIST) $(PKGWORK)/rpm/SOURCES/
+	CARGO_NET_OFFLINE=true rpmbuild --define '_topdir $(PKGWORK)/rpm' -bb packaging/rpm/netns.spec
+	@ls -l $(PKGWORK)/rpm/RPMS/*/*.rpm
+
+rpm-check:
+	sh packaging/test-rpm.sh $(PKGWORK)/rpm/RPMS/*/netns-$(VERSION)-*.rpm
+
+# Alpine and OpenWrt: their recipes run here with their build systems' variables stubbed.
+apk-check: dist
+	sh packaging/test-apkbuild.sh $(DIST)
+
+openwrt-check: dist
+	sh packaging/test-openwrt.sh $(DIST)
+
+# Cross builds: rust-lld links the musl targets, so no cross gcc is needed; the test binaries
+# run under qemu-user (see packaging/cross.sh).
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER ?= rust-lld
+
+cross-check:
+	sh packaging/cross.sh check $(TARGET)
+
+cross-armv7:
+	sh packaging/cross.sh armv7
+
+# Boot Debian's cloud kernel under qemu with an initramfs of busybox and this binary.
+# VM_LINKS=1 adds the veth walkthrough that needs `ip link add ... peer`, `ip link set ... netns`.
+VM_LINKS ?= 0
+VM_TIMEOUT ?= 300
+vm-test: build
+	VM_LINKS=$(VM_LINKS) VM_TIMEOUT=$(VM_TIMEOUT) sh packaging/vm/vm-test.sh $(BIN) $(PKGWORK)/vm
+
+sizes:
+	@for f in target/*/release/netns; do printf '%10s  %s\n' "$$(stat -c %s $$f)" "$$f"; done
