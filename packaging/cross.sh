@@ -1,0 +1,88 @@
+#!/bin/sh
+# Cross builds, run under qemu-user.
+#   cross.sh check TARGET   rustup's std for TARGET, linked by rust-lld (no cross gcc); then the
+#                           whole `make check` (unit tests, the integration suite as root, the
+#                           static and chroot check) with every TARGET binary run by qemu.
+#   cross.sh armv7          armv7-unknown-linux-musleabihf, best effort: rustup has no prebuilt
+#                           std for it on our mirror, so std is rebuilt (-Z build-std) and linked
+#                           by Debian's musl-dev:armhf gcc wrapper; unit tests and a smoke run.
+# The test binaries and the netns they start run through binfmt_misc (mounted here if needed),
+# so the tests' own fork and exec of the binary work as on the device.
+set -eu
+cd "$(dirname "$0")/.."
+fail() { echo "cross: $*" >&2; exit 1; }
+
+qemu_for() {
+    case $1 in
+        aarch64-*) echo aarch64 ;;
+        armv7-* | arm-*) echo arm ;;
+        riscv64*) echo riscv64 ;;
+        *) fail "no qemu-user mapping for $1" ;;
+    esac
+}
+
+binfmt() {
+    q=$1
+    command -v "qemu-$q-static" >/dev/null || fail "qemu-$q-static missing: apt-get install qemu-user-static binfmt-support"
+    [ -e /proc/sys/fs/binfmt_misc/status ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    if ! grep -qs '^enabled' "/proc/sys/fs/binfmt_misc/qemu-$q"; then
+        update-binfmts --enable "qemu-$q" || fail "update-binfmts --enable qemu-$q"
+    fi
+    grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$q" ||
+        echo "cross: warning: qemu-$q is registered without the F flag; chroot tests may fail" >&2
+}
+
+# The binary on its own: version, and add/list/exec/delete in a private mount namespace.
+smoke() {
+    bin=$(readlink -f "$1")
+    "$bin" -V
+    unshare --mount --net --propagation private sh -eu -c '
+        mount -t tmpfs tmpfs /run
+        $1 add blue
+        test "$($1 list)" = blue
+        test "$($1 exec blue $1 identify)" = blue
+        $1 delete blue
+        test -z "$($1 list)"
+    ' sh "$bin" || fail "smoke run of $bin"
+    echo "ok: $bin runs under qemu: -V, add, list, exec, identify, delete"
+}
+
+case ${1:-} in
+check)
+    target=${2:?usage: cross.sh check TARGET}
+    q=$(qemu_for "$target")
+    rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+    binfmt "$q"
+    runner=$(echo "CARGO_TARGET_${target}_RUNNER" | tr 'a-z-' 'A-Z_')
+    linker=$(echo "CARGO_TARGET_${target}_LINKER" | tr 'a-z-' 'A-Z_')
+    env "$runner=qemu-$q-static" "$linker=${CROSS_LINKER:-rust-lld}" make check TARGET="$target"
+    bin=target/$target/release/netns
+    file "$bin" 2>/dev/null || true
+    smoke "$bin"
+    ;;
+armv7)
+    target=armv7-unknown-linux-musleabihf
+    command -v arm-linux-musleabihf-gcc >/dev/null ||
+        fail "needs musl-dev:armhf: dpkg --add-architecture armhf && apt-get update && apt-get install musl-dev:armhf"
+    binfmt arm
+    rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+    # build-std ships no self-contained crt objects or libunwind.a: link with musl-dev:armhf's
+    # crt and libc, and an empty libunwind.a, since gcc's libgcc_eh provides _Unwind_*.
+    lib=$PWD/target/armv7-link
+    mkdir -p "$lib" && rm -f "$lib/libunwind.a" && ar crs "$lib/libunwind.a"
+    set -- --config "target.$target.linker=\"arm-linux-musleabihf-gcc\"" \
+        --config "target.$target.rustflags=[\"-C\",\"link-self-contained=no\",\"-L\",\"$lib\",\"-C\",\"link-arg=-lgcc_eh\",\"-C\",\"link-arg=-lgcc\"]" \
+        --config "target.$target.runner=\"qemu-arm-static\"" \
+        -Z build-std=std,panic_abort --release --locked --target "$target"
+    # RUSTC_BOOTSTRAP lets the stable toolchain take -Z build-std.
+    RUSTC_BOOTSTRAP=1 cargo build "$@"
+    RUSTC_BOOTSTRAP=1 cargo test "$@" --bins
+    bin=target/$target/release/netns
+    file "$bin" 2>/dev/null || true
+    echo "built $bin ($(stat -c %s "$bin") bytes)"
+    smoke "$bin"
+    ;;
+*)
+    fail "usage: cross.sh check TARGET | cross.sh armv7"
+    ;;
+esac
