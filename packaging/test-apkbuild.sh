@@ -19,7 +19,8 @@ chmod 755 "$work/bin/cargo-auditable"
 (
     . "$here/alpine/APKBUILD"
     export srcdir="$work/src" builddir="$work/src/$pkgname-$pkgver" pkgdir="$work/pkg/$pkgname"
-    export CTARGET="$(rustc -vV | sed -n 's/^host: //p')" CBUILD="$CTARGET" CHOST="$CTARGET"
+    CTARGET=$(rustc -vV | sed -n 's/^host: //p')
+    export CTARGET CBUILD="$CTARGET" CHOST="$CTARGET"
     export PATH="$work/bin:$PATH"
     unset CARGO_TARGET_DIR
     default_prepare() { :; }   # applies the patches in $source; there are none
