@@ -1,27 +1,38 @@
 //! Links that cross namespaces, as rtnetlink messages: a veth pair whose ends may be made in
 //! other namespaces, and a link moved into another namespace. Busybox's ip can do neither
 //! (it drops `peer name` and takes only a PID for `netns`), so these are ours to do.
+//!
+//! The messages are laid out here from netlink attributes, byte for byte as iproute2 lays them
+//! out. netlink-packet-route's LinkMessage would build the same bytes, but its encoder handles
+//! every link attribute and kind there is, and costs more than the rest of netns together.
 
 use std::ffi::OsStr;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 
 use netlink_packet_core::{
-    DecodeError, Emitable, NLM_F_CREATE, NLM_F_EXCL, NetlinkDeserializable, NetlinkHeader,
-    NetlinkMessage, NetlinkPayload, NetlinkSerializable,
-};
-use netlink_packet_route::link::{
-    InfoData, InfoKind, InfoVeth, LinkAttribute, LinkFlags, LinkInfo, LinkMessage,
+    DecodeError, DefaultNla, Emitable, NLM_F_CREATE, NLM_F_EXCL, NetlinkDeserializable,
+    NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
 };
 
 use crate::netns;
 
 const RTM_NEWLINK: u16 = 16;
+const IFF_UP: u32 = 1;
+const IFLA_ADDRESS: u16 = 1;
+const IFLA_IFNAME: u16 = 3;
+const IFLA_MTU: u16 = 4;
+const IFLA_LINKINFO: u16 = 18;
+const IFLA_NET_NS_PID: u16 = 19;
+const IFLA_NET_NS_FD: u16 = 28;
+const IFLA_INFO_KIND: u16 = 1;
+const IFLA_INFO_DATA: u16 = 2;
+const VETH_INFO_PEER: u16 = 1;
 
-/// A link request. Only acknowledgements come back, so nothing of the link module's large
-/// parser is linked in: deserializing a link message is refused.
+/// A link request: struct ifinfomsg and the attributes after it. Only acknowledgements come
+/// back, so a link message is never parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link(LinkMessage);
+pub struct Link(Vec<u8>);
 
 impl NetlinkSerializable for Link {
     fn message_type(&self) -> u16 {
@@ -29,11 +40,11 @@ impl NetlinkSerializable for Link {
     }
 
     fn buffer_len(&self) -> usize {
-        self.0.buffer_len()
+        self.0.len()
     }
 
     fn serialize(&self, buffer: &mut [u8]) {
-        self.0.emit(buffer)
+        buffer.copy_from_slice(&self.0)
     }
 }
 
@@ -62,11 +73,11 @@ impl Netns {
         crate::cli::parse_int(word).map(Netns::Pid)
     }
 
-    fn attribute(&self) -> LinkAttribute {
+    fn attribute(&self) -> DefaultNla {
         match self {
-            Netns::Named(file) => LinkAttribute::NetNsFd(file.as_raw_fd()),
+            Netns::Named(file) => u32_attr(IFLA_NET_NS_FD, file.as_raw_fd() as u32),
             // A negative pid reaches the kernel as iproute2 sends it, and is refused there.
-            Netns::Pid(pid) => LinkAttribute::NetNsPid(*pid as u32),
+            Netns::Pid(pid) => u32_attr(IFLA_NET_NS_PID, *pid as u32),
         }
     }
 }
@@ -82,27 +93,25 @@ pub struct End {
 
 impl End {
     /// The attributes in iproute2's order: as given, with the name last.
-    fn attributes(&self) -> Vec<LinkAttribute> {
+    fn attributes(&self) -> Vec<DefaultNla> {
         let mut attrs = Vec::new();
-        attrs.extend(self.mtu.map(LinkAttribute::Mtu));
-        attrs.extend(self.address.clone().map(LinkAttribute::Address));
+        attrs.extend(self.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
+        attrs.extend(self.address.clone().map(|a| DefaultNla::new(IFLA_ADDRESS, a)));
         attrs.extend(self.netns.as_ref().map(Netns::attribute));
-        attrs.extend(self.name.clone().map(LinkAttribute::IfName));
+        attrs.extend(self.name.as_deref().map(name_attr));
         attrs
     }
 }
 
 /// `ip link add END type veth [peer PEER]`.
 pub fn veth(end: &End, peer: &End) -> NetlinkMessage<Link> {
-    let mut peer_msg = LinkMessage::default();
-    peer_msg.attributes = peer.attributes();
-    let mut msg = LinkMessage::default();
-    msg.attributes = end.attributes();
-    msg.attributes.push(LinkAttribute::LinkInfo(vec![
-        LinkInfo::Kind(InfoKind::Veth),
-        LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(peer_msg))),
-    ]));
-    request(msg, NLM_F_CREATE | NLM_F_EXCL)
+    let peer = [ifinfomsg(0, None), emit(&peer.attributes())].concat();
+    let data = emit(&[DefaultNla::new(VETH_INFO_PEER, peer)]);
+    // The kind without a NUL, as iproute2 sends it.
+    let info = [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
+    let mut attrs = end.attributes();
+    attrs.push(DefaultNla::new(IFLA_LINKINFO, emit(&info)));
+    request([ifinfomsg(0, None), emit(&attrs)].concat(), NLM_F_CREATE | NLM_F_EXCL)
 }
 
 /// What `ip link set DEV netns NS` may change on the same line.
@@ -115,22 +124,40 @@ pub struct Change {
 
 /// `ip link set DEV netns NS [name NEW] [up|down] [mtu N]`.
 pub fn move_to(index: u32, netns: &Netns, change: &Change) -> NetlinkMessage<Link> {
-    let mut msg = LinkMessage::default();
-    msg.header.index = index;
-    if let Some(up) = change.up {
-        msg.header.change_mask = LinkFlags::Up;
-        msg.header.flags = if up { LinkFlags::Up } else { LinkFlags::empty() };
-    }
-    msg.attributes.push(netns.attribute());
-    msg.attributes.extend(change.mtu.map(LinkAttribute::Mtu));
-    msg.attributes.extend(change.name.clone().map(LinkAttribute::IfName));
-    request(msg, 0)
+    let mut attrs = vec![netns.attribute()];
+    attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
+    attrs.extend(change.name.as_deref().map(name_attr));
+    request([ifinfomsg(index, change.up), emit(&attrs)].concat(), 0)
 }
 
-fn request(msg: LinkMessage, flags: u16) -> NetlinkMessage<Link> {
+/// struct ifinfomsg: family, type, index, then the flags to set and which of them change.
+fn ifinfomsg(index: u32, up: Option<bool>) -> Vec<u8> {
+    let (flags, change) = match up {
+        Some(up) => (if up { IFF_UP } else { 0 }, IFF_UP),
+        None => (0, 0),
+    };
+    [[0u8; 4], index.to_ne_bytes(), flags.to_ne_bytes(), change.to_ne_bytes()].concat()
+}
+
+fn u32_attr(kind: u16, value: u32) -> DefaultNla {
+    DefaultNla::new(kind, value.to_ne_bytes().to_vec())
+}
+
+/// An interface name goes with its NUL.
+fn name_attr(name: &str) -> DefaultNla {
+    DefaultNla::new(IFLA_IFNAME, [name.as_bytes(), b"\0"].concat())
+}
+
+fn emit(attrs: &[DefaultNla]) -> Vec<u8> {
+    let mut bytes = vec![0; attrs.buffer_len()];
+    attrs.emit(&mut bytes);
+    bytes
+}
+
+fn request(payload: Vec<u8>, flags: u16) -> NetlinkMessage<Link> {
     let mut header = NetlinkHeader::default();
     header.flags = flags;
-    NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Link(msg)))
+    NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Link(payload)))
 }
 
 #[cfg(all(test, target_endian = "little"))]
@@ -170,14 +197,12 @@ mod tests {
         let ((x, x_fd), (y, y_fd)) = (some_ns(), some_ns());
         let end = End { name: Some("v0".into()), netns: Some(x), mtu: Some(1400), address: None };
         let peer = End { name: Some("v1".into()), netns: Some(y), ..End::default() };
-        let mut expected = header(112, 0x605, 0, false);
+        let mut expected = header(108, 0x605, 0, false);
         expected.extend_from_slice(&[8, 0, 4, 0, 0x78, 5, 0, 0]); // IFLA_MTU 1400
         expected.extend_from_slice(&[8, 0, 28, 0, x_fd, 0, 0, 0]); // IFLA_NET_NS_FD
         expected.extend_from_slice(&[7, 0, 3, 0, b'v', b'0', 0, 0]); // IFLA_IFNAME "v0"
-        expected.extend_from_slice(&[56, 0, 18, 0]); // IFLA_LINKINFO
-        // IFLA_INFO_KIND: netlink-packet-route ends the kind with a NUL, iproute2 does not
-        // (its message is 4 bytes shorter); the kernel reads either.
-        expected.extend_from_slice(&[9, 0, 1, 0, b'v', b'e', b't', b'h', 0, 0, 0, 0]);
+        expected.extend_from_slice(&[52, 0, 18, 0]); // IFLA_LINKINFO
+        expected.extend_from_slice(&[8, 0, 1, 0, b'v', b'e', b't', b'h']); // IFLA_INFO_KIND
         expected.extend_from_slice(&[40, 0, 2, 0, 36, 0, 1, 0]); // IFLA_INFO_DATA, VETH_INFO_PEER
         expected.extend_from_slice(&[0; 16]); // the peer's ifinfomsg
         expected.extend_from_slice(&[8, 0, 28, 0, y_fd, 0, 0, 0]); // IFLA_NET_NS_FD

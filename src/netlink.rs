@@ -207,15 +207,17 @@ impl Rtnl {
     /// Sends one request that asks for an acknowledgement, and waits for it.
     pub fn acknowledged<T>(&mut self, mut request: NetlinkMessage<T>) -> Result<(), Failure>
     where
-        T: NetlinkSerializable + NetlinkDeserializable,
+        T: NetlinkSerializable,
     {
         self.seq = self.seq.wrapping_add(1);
         request.header.sequence_number = self.seq;
         request.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
         request.finalize();
         self.send(&[request])?;
+        // Only an acknowledgement answers it: read it as any nsid reply is read, which keeps
+        // one copy of the parser.
         loop {
-            for msg in self.recv::<T>()? {
+            for msg in self.recv::<Nsid>()? {
                 if msg.header.sequence_number != self.seq {
                     continue;
                 }
