@@ -1,0 +1,81 @@
+# Helpers for the seed walkthroughs in this directory. tests/netns/seeds.rs runs every
+# walkthrough in a throwaway mount+network namespace with a fresh /run, with `sh WALKTHROUGH`
+# and SEEDS_LIB pointing here; each walkthrough sources this file first.
+
+# Debian's busybox-static is built with FEATURE_SH_STANDALONE: its sh runs its own applet for
+# every applet name (ip, ping, ...) before looking at PATH, so `ip` typed in that shell is
+# busybox's ip even when another ip comes first in PATH. In busybox mode the harness sets
+# SEEDS_IP to the `ip` under test and the walkthrough's `ip` words call it through this
+# function, which is what a user of such a shell has to do (a function or an alias).
+# Programs other than the shell (our ip's `netns exec`, env, ...) look PATH up as usual.
+if [ -n "${SEEDS_IP:-}" ]; then
+	ip() { "$SEEDS_IP" "$@"; }
+fi
+
+# The walkthroughs run under `set -ex`: the trace (`+ command`) shows each step as written, and
+# the last one is the step that failed. The helpers below turn the trace off inside themselves
+# (so it shows `+ has ...`, not their insides) and back on when they are done.
+
+# fails CMD...: a step the seed shows failing (or that fails as the seed wrote it); it must fail.
+fails() {
+	{ set +x; } 2>/dev/null
+	if "$@"; then
+		echo "seeds: expected this step to fail, it succeeded: $*" >&2
+		set -x
+		return 1
+	fi
+	echo "seeds: failed, as expected: $*"
+	set -x
+}
+
+# show CMD...: runs CMD, prints its output (stdout and stderr) and keeps it in $shown.
+show() {
+	{ set +x; } 2>/dev/null
+	if shown=$("$@" 2>&1); then
+		printf '%s\n' "$shown"
+		set -x
+	else
+		_status=$?
+		printf '%s\n' "$shown"
+		echo "seeds: exit status $_status: $*" >&2
+		set -x
+		return $_status
+	fi
+}
+
+# has WANT: the output kept by the last `show` contains WANT.
+has() {
+	{ set +x; } 2>/dev/null
+	case $shown in
+	*"$1"*) set -x ;;
+	*)
+		printf 'seeds: expected %s in:\n%s\n' "$1" "$shown" >&2
+		set -x
+		return 1
+		;;
+	esac
+}
+
+# lacks UNWANTED: the output kept by the last `show` does not contain UNWANTED.
+lacks() {
+	{ set +x; } 2>/dev/null
+	case $shown in
+	*"$1"*)
+		printf 'seeds: did not expect %s in:\n%s\n' "$1" "$shown" >&2
+		set -x
+		return 1
+		;;
+	*) set -x ;;
+	esac
+}
+
+# is WANT: the output kept by the last `show` is exactly WANT.
+is() {
+	{ set +x; } 2>/dev/null
+	if [ "$shown" != "$1" ]; then
+		printf 'seeds: expected exactly:\n%s\ngot:\n%s\n' "$1" "$shown" >&2
+		set -x
+		return 1
+	fi
+	set -x
+}
