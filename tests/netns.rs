@@ -27,6 +27,8 @@ mod dispatch;
 mod exec;
 #[path = "netns/identify.rs"]
 mod identify;
+#[path = "netns/link.rs"]
+mod link;
 #[path = "netns/list.rs"]
 mod list;
 #[path = "netns/list_id.rs"]
