@@ -4,6 +4,8 @@
 # Dropped: sudo. Every ping is bounded (-W 2) and sends one packet (the seed: -c 1, or ^C).
 # The seed's own failures (ifconfig veth1 in the wrong namespace, ping before veth0 has an
 # address, ping of blue's own address while blue's lo is down) are kept, as steps that must fail.
+# Busybox's ifconfig takes no ADDRESS/PREFIX: where it is busybox's, the seed's ifconfig fails
+# and the same address with `netmask` follows (busybox_instead in lib.sh).
 set -ex
 . "$SEEDS_LIB"
 
@@ -27,9 +29,12 @@ lacks "veth0"
 
 # 3. 設定網路
 fails ifconfig veth1
-ip netns exec blue ifconfig veth1 198.18.200.3/24 up
+ip netns exec blue ifconfig veth1 198.18.200.3/24 up ||
+	busybox_instead ifconfig "no /prefix" \
+		ip netns exec blue ifconfig veth1 198.18.200.3 netmask 255.255.255.0 up
 fails ping 198.18.200.3 -c 1 -W 2
-ifconfig veth0 198.18.200.2/24
+ifconfig veth0 198.18.200.2/24 ||
+	busybox_instead ifconfig "no /prefix" ifconfig veth0 198.18.200.2 netmask 255.255.255.0
 ping 198.18.200.3 -c 1 -W 2
 ip netns exec blue ping 198.18.200.2 -c 1 -W 2
 

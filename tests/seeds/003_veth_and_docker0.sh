@@ -12,6 +12,8 @@
 # once: it is run three times. Its copy-paste slips for ns1 and ns2 (`veth1`/`veth3`/`veth5`
 # on the host side after they were moved away, `ns1` for ns2) are kept as steps that must fail
 # (or, for the harmless `ns1` one, succeed), each followed by what the seed means.
+# Busybox's ifconfig takes no ADDRESS/PREFIX: where it is busybox's, the seed's ifconfig fails
+# and the same address with `netmask` follows (busybox_instead in lib.sh).
 set -ex
 . "$SEEDS_LIB"
 
@@ -84,7 +86,8 @@ for n in 0 1 2 3 4 5; do has "veth$n"; done
 # 3、创建网桥
 ip link add docker0 type bridge
 ip link set dev docker0 up
-ifconfig docker0 198.19.0.1/16
+ifconfig docker0 198.19.0.1/16 ||
+	busybox_instead ifconfig "no /prefix" ifconfig docker0 198.19.0.1 netmask 255.255.0.0
 
 # 4、绑定网口: 1) ns0
 ip link set dev veth1 netns ns0

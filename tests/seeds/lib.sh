@@ -28,6 +28,29 @@ fails() {
 	set -x
 }
 
+# busybox_instead APPLET WHY CMD...: the step before failed because busybox's APPLET cannot do
+# what the seed asks (WHY). Where the APPLET that runs is busybox's, CMD, the nearest thing it
+# can do, runs instead; anywhere else the failure stands.
+busybox_instead() {
+	{ set +x; } 2>/dev/null
+	_applet=$1
+	_why=$2
+	shift 2
+	_path=$(command -v "$_applet") || true
+	case $_path in
+	*/*) _path=$(readlink -f "$_path") ;;
+	*) _path=busybox ;; # a shell that runs its own applets (see the top of this file)
+	esac
+	if [ "${_path##*/}" != busybox ]; then
+		echo "seeds: $_applet failed and is not busybox's" >&2
+		set -x
+		return 1
+	fi
+	echo "seeds: busybox $_applet: $_why; instead: $*"
+	set -x
+	"$@"
+}
+
 # show CMD...: runs CMD, prints its output (stdout and stderr) and keeps it in $shown.
 show() {
 	{ set +x; } 2>/dev/null
