@@ -16,6 +16,8 @@
 //! In the last two, tools Debian lacks here (brctl; ifconfig, route, arp without net-tools)
 //! come from busybox applets placed after Debian's directories. A script fails at its first
 //! failing step (`set -ex`); the test prints that step and the script's whole trace.
+//!
+//! `cargo test --test netns seeds::` runs them all; `seeds::seed_004_routers::busybox` one.
 
 use std::fs;
 use std::os::unix::process::CommandExt;
@@ -32,8 +34,8 @@ const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seeds");
 const BUSYBOX_BIN: &str = "/run/seeds/busybox";
 const OURS_BIN: &str = "/run/seeds/ours";
 const FALLBACK_BIN: &str = "/run/seeds/fallback";
-/// Debian's directories, in the order of its default PATH for root.
-const DEBIAN_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// Debian's directories (not /usr/local: an installed copy of ours may be there as `ip`).
+const DEBIAN_PATH: &str = "/usr/sbin:/usr/bin:/sbin:/bin";
 /// The trace and output of the script (stdout and stderr interleaved).
 const LOG: &str = "/run/seeds/log";
 /// A whole walkthrough takes a few seconds; every ping in it is bounded by -W 2.

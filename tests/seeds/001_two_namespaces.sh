@@ -19,10 +19,7 @@ ip link set veth_ns1 netns ns1
 ip link set veth_ns2 netns ns2
 # 检测network namespace中的网卡
 show ip --all netns exec ip link
-has "netns: ns2"
-has "netns: ns1"
-has "veth_ns2"
-has "veth_ns1"
+has "netns: ns2" "veth_ns2" "netns: ns1" "veth_ns1"
 
 # 为网络接口添加 IP 地址
 ip netns exec ns1 ip addr add 198.18.20.1/24 dev veth_ns1
@@ -38,12 +35,12 @@ ip netns exec ns1 ip route add default via 198.18.20.1 dev veth_ns1
 ip netns exec ns2 ip route add default via 198.18.20.2 dev veth_ns2
 show ip --all netns exec route -n
 shown=$(printf '%s\n' "$shown" | tr -s ' ')
-has "netns: ns2"
-has "0.0.0.0 198.18.20.2 0.0.0.0 UG 0 0 0 veth_ns2"
-has "198.18.16.0 0.0.0.0 255.255.248.0 U 0 0 0 veth_ns2"
-has "netns: ns1"
-has "0.0.0.0 198.18.20.1 0.0.0.0 UG 0 0 0 veth_ns1"
-has "198.18.20.0 0.0.0.0 255.255.255.0 U 0 0 0 veth_ns1"
+has "netns: ns2" \
+	"0.0.0.0 198.18.20.2 0.0.0.0 UG 0 0 0 veth_ns2" \
+	"198.18.16.0 0.0.0.0 255.255.248.0 U 0 0 0 veth_ns2" \
+	"netns: ns1" \
+	"0.0.0.0 198.18.20.1 0.0.0.0 UG 0 0 0 veth_ns1" \
+	"198.18.20.0 0.0.0.0 255.255.255.0 U 0 0 0 veth_ns1"
 
 # ping between two network namespace
 ip netns exec ns1 ping 198.18.20.2 -c 1 -W 2

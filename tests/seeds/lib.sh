@@ -66,17 +66,21 @@ show() {
 	fi
 }
 
-# has WANT: the output kept by the last `show` contains WANT.
+# has WANT...: the output kept by the last `show` contains each WANT, in this order.
 has() {
 	{ set +x; } 2>/dev/null
-	case $shown in
-	*"$1"*) set -x ;;
-	*)
-		printf 'seeds: expected %s in:\n%s\n' "$1" "$shown" >&2
-		set -x
-		return 1
-		;;
-	esac
+	_rest=$shown
+	for _want; do
+		case $_rest in
+		*"$_want"*) _rest=${_rest#*"$_want"} ;;
+		*)
+			printf 'seeds: expected %s (in this order) in:\n%s\n' "$*" "$shown" >&2
+			set -x
+			return 1
+			;;
+		esac
+	done
+	set -x
 }
 
 # lacks UNWANTED: the output kept by the last `show` does not contain UNWANTED.
