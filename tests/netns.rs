@@ -41,5 +41,7 @@ mod names;
 mod netns_option;
 #[path = "netns/robustness.rs"]
 mod robustness;
+#[path = "netns/seeds.rs"]
+mod seeds;
 #[path = "netns/walkthrough.rs"]
 mod walkthrough;
