@@ -3,7 +3,7 @@
  * private pid, mount and network namespace with a tmpfs on /run, so every namespace, mount and
  * process it makes dies with it, whatever happens.
  *
- *     harness NETNS IP FLOOR TRUE0 PEAK NETNS_STRIPPED HELLO_STRIPPED
+ *     harness NETNS IP FLOOR FLOOR_GLIBC TRUE0 PEAK NETNS_STRIPPED HELLO_STRIPPED
  *
  * Timing: wall clock (CLOCK_MONOTONIC) around posix_spawn and waitpid. Peak RSS: ru_maxrss,
  * through `peak` (see peak.c); the kernel's RSS counters are per CPU and read without being
@@ -29,11 +29,11 @@
 
 extern char **environ;
 
-#define MAXV 3     /* variants in one comparison */
+#define MAXV 5     /* variants in one comparison */
 #define MAXSTEPS 2 /* commands in one call (add, then delete) */
 #define MAXROUNDS 1000
 
-static const char *netns, *ip, *floor_bin, *true0, *peak;
+static const char *netns, *ip, *floor_bin, *floor_glibc, *true0, *peak;
 static int quick, failures;
 
 /* One variant: up to MAXSTEPS argvs run one after the other make one call. */
@@ -187,7 +187,7 @@ static void line(const char *label, double ratio, double target, const char *det
 		snprintf(t, sizeof t, "(target <= %.2f)", target);
 		verdict = ratio <= target ? "PASS" : "FAIL";
 	}
-	printf("%-25s %5.2fx  %-4s %-17s %s\n", label, ratio, verdict, t, detail);
+	printf("%-26s %5.2fx  %-4s %-17s %s\n", label, ratio, verdict, t, detail);
 	fflush(stdout);
 }
 
@@ -244,16 +244,18 @@ int main(int argc, char **argv)
 	char d[160];
 	const char *e;
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: harness NETNS IP FLOOR TRUE0 PEAK NETNS_STRIPPED HELLO_STRIPPED\n");
+	if (argc != 9) {
+		fprintf(stderr, "usage: harness NETNS IP FLOOR FLOOR_GLIBC TRUE0 PEAK NETNS_STRIPPED "
+				"HELLO_STRIPPED\n");
 		return 2;
 	}
-	netns = argv[1], ip = argv[2], floor_bin = argv[3], true0 = argv[4], peak = argv[5];
+	netns = argv[1], ip = argv[2], floor_bin = argv[3], floor_glibc = argv[4];
+	true0 = argv[5], peak = argv[6];
 	quick = (e = getenv("QUICK")) && *e && strcmp(e, "0") != 0;
 	int names = 1000, sleepers = quick ? 60 : 300, holders = 3;
 
 	/* Size: nothing to run. */
-	long ours = file_size(argv[6]), hello = file_size(argv[7]);
+	long ours = file_size(argv[7]), hello = file_size(argv[8]);
 	snprintf(d, sizeof d, "ours %ld B, std hello-world %ld B", ours, hello);
 	line("size vs hello", (double)ours / hello, 1.25, d);
 
@@ -264,11 +266,21 @@ int main(int argc, char **argv)
 	char *ours_exec[] = {(char *)netns, "exec", "bx", "/bin/true", NULL};
 	char *ip_exec[] = {(char *)ip, "netns", "exec", "bx", "/bin/true", NULL};
 	char *floor_exec[] = {(char *)floor_bin, "bx", "/bin/true", NULL};
-	struct variant exec_v[] = {{"ours", {ours_exec}}, {"ip", {ip_exec}}, {"floor", {floor_exec}}};
-	measure(&res, exec_v, 3, 400);
+	/* For scale: the floor's calls with static glibc's start-up, and util-linux's nsenter,
+	 * which only does the setns. */
+	char *glibc_exec[] = {(char *)floor_glibc, "bx", "/bin/true", NULL};
+	char *nsenter_exec[] = {"/usr/bin/nsenter", "--net=/var/run/netns/bx", "/bin/true", NULL};
+	struct variant exec_v[] = {{"ours", {ours_exec}},     {"ip", {ip_exec}},
+				   {"floor", {floor_exec}},   {"glibc", {glibc_exec}},
+				   {"nsenter", {nsenter_exec}}};
+	int has_nsenter = access(nsenter_exec[0], X_OK) == 0;
+	measure(&res, exec_v, has_nsenter ? 5 : 4, 400);
 	time_line("exec vs floor", &res, 0, "ours", 2, "floor", 1.05);
 	time_line("exec vs ip", &res, 0, "ours", 1, "ip", 0);
 	time_line("  (ip vs floor)", &res, 1, "ip", 2, "floor", 0);
+	time_line("  (glibc floor vs floor)", &res, 3, "glibc", 2, "floor", 0);
+	if (has_nsenter)
+		time_line("  (nsenter --net vs floor)", &res, 4, "nsenter", 2, "floor", 0);
 
 	/* Peak RSS of exec, the command a libc-free `true` so that its own RSS hides nothing. */
 	char *ours_exec0[] = {(char *)netns, "exec", "bx", (char *)true0, NULL};

@@ -20,6 +20,7 @@ mkdir -p "$out"
 # static hello-world.
 nolibc="-static -nostdlib -ffreestanding -fno-stack-protector -O2 -Wall"
 gcc $nolibc -o "$out/floor" "$here/floor.c"
+gcc -static -O2 -Wall -o "$out/floor-glibc" "$here/floor-glibc.c"
 gcc $nolibc -o "$out/true0" "$here/true.c"
 gcc $nolibc -o "$out/peak" "$here/peak.c"
 gcc -O2 -Wall -o "$out/harness" "$here/harness.c"
@@ -33,7 +34,7 @@ start=$(date +%s)
 status=0
 timeout -s KILL 900 unshare --mount --net --pid --fork --kill-child --mount-proc \
 	--propagation private sh -c 'mount -t tmpfs tmpfs /run && exec "$@"' sh \
-	"$out/harness" "$bin" "$ip" "$out/floor" "$out/true0" "$out/peak" \
+	"$out/harness" "$bin" "$ip" "$out/floor" "$out/floor-glibc" "$out/true0" "$out/peak" \
 	"$out/netns.stripped" "$out/hello.stripped" || status=$?
 echo "($(($(date +%s) - start)) s)"
 exit $status
