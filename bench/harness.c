@@ -238,6 +238,14 @@ static void batch(const char *lines)
 	unlink(path);
 }
 
+/* We are PID 1 of our namespace, which the kernel shields from signals it has no handler
+ * for; util-linux's unshare, our parent, ignores INT and TERM. So Ctrl-C must be handled here:
+ * our exit ends the namespace and with it everything the run made. */
+static void stop(int sig)
+{
+	_exit(128 + sig);
+}
+
 int main(int argc, char **argv)
 {
 	static struct result res;
@@ -249,6 +257,7 @@ int main(int argc, char **argv)
 				"HELLO_STRIPPED\n");
 		return 2;
 	}
+	signal(SIGINT, stop), signal(SIGTERM, stop), signal(SIGHUP, stop);
 	netns = argv[1], ip = argv[2], floor_bin = argv[3], floor_glibc = argv[4];
 	true0 = argv[5], peak = argv[6];
 	quick = (e = getenv("QUICK")) && *e && strcmp(e, "0") != 0;

@@ -32,7 +32,7 @@ strip -o "$out/hello.stripped" "$out/hello/$target/release/hello"
 echo "netns bench, $(date -u +%Y-%m-%d), $($ip -V | sed 's/^ip utility, //; s/,.*//'), $(nproc) CPUs, kernel $(uname -r)${QUICK:+, QUICK}"
 start=$(date +%s)
 status=0
-timeout -s KILL 900 unshare --mount --net --pid --fork --kill-child --mount-proc \
+timeout --foreground -s KILL 900 unshare --mount --net --pid --fork --kill-child --mount-proc \
 	--propagation private sh -c 'mount -t tmpfs tmpfs /run && exec "$@"' sh \
 	"$out/harness" "$bin" "$ip" "$out/floor" "$out/floor-glibc" "$out/true0" "$out/peak" \
 	"$out/netns.stripped" "$out/hello.stripped" || status=$?
