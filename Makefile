@@ -44,7 +44,7 @@ demo: build
 	sh tests/demo.sh $(BIN)
 
 # Ours against iproute2's ip netns and the floors, side by side, as root in a private
-# namespace; prints one ratio per figure (QUICK=1: a short run, ROUNDS=N: more or fewer).
+# namespace; prints one ratio per figure (QUICK=1: a short run).
 .PHONY: bench
 bench: build
 	CARGO=$(CARGO) sh bench/run.sh $(BIN)

@@ -4,7 +4,7 @@
 # their mounts, the sleeping processes) lives only there and dies with it, even if it fails;
 # the host's /run/netns and interfaces are never touched.
 #
-#     sh bench/run.sh BIN          QUICK=1 for a quick look, ROUNDS=N to set the rounds
+#     sh bench/run.sh BIN          QUICK=1 for a quick look (a fifth of the rounds)
 set -eu
 bin=$(readlink -f "$1")
 ip=${IP:-/sbin/ip}
@@ -29,10 +29,10 @@ CARGO_TARGET_DIR="$out/hello" ${CARGO:-cargo} build --quiet --release --locked \
 strip -o "$out/netns.stripped" "$bin"
 strip -o "$out/hello.stripped" "$out/hello/$target/release/hello"
 
-echo "netns bench, $(date -u +%Y-%m-%d), $($ip -V | sed 's/^ip utility, //; s/,.*//'), $(nproc) CPUs, kernel $(uname -r)${QUICK:+, QUICK}"
+echo "netns bench, $(date -u +%Y-%m-%d), $($ip -V | sed 's/^ip utility, //; s/,.*//'), $(nproc) CPUs, kernel $(uname -r)$(case ${QUICK:-0} in 0) ;; *) echo ", QUICK" ;; esac)"
 start=$(date +%s)
 status=0
-timeout --foreground -s KILL 900 unshare --mount --net --pid --fork --kill-child --mount-proc \
+timeout --foreground -s KILL 600 unshare --mount --net --pid --fork --kill-child --mount-proc \
 	--propagation private sh -c 'mount -t tmpfs tmpfs /run && exec "$@"' sh \
 	"$out/harness" "$bin" "$ip" "$out/floor" "$out/floor-glibc" "$out/true0" "$out/peak" \
 	"$out/netns.stripped" "$out/hello.stripped" || status=$?
