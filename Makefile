@@ -43,6 +43,12 @@ static-check: build
 demo: build
 	sh tests/demo.sh $(BIN)
 
+# Ours against iproute2's ip netns and the floors, side by side, as root in a private
+# namespace; prints one ratio per figure (QUICK=1: a short run).
+.PHONY: bench
+bench: build
+	CARGO=$(CARGO) sh bench/run.sh $(BIN)
+
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/netns
 	install -D -m 0644 man/netns.8 $(DESTDIR)$(MANDIR)/man8/netns.8

@@ -25,6 +25,8 @@ pub struct Options {
     pub force: bool,
     pub netns: Option<OsString>,
     pub batch: Option<OsString>,
+    /// The options meant for the system's ip, as they were written, values included.
+    pub pass: Vec<OsString>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -71,10 +73,15 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
             break;
         }
         rest.next();
+        let before = rest.len();
         // `--all` is `-all`.
         let opt = OsStr::from_bytes(bytes.strip_prefix(b"-").filter(|b| b.starts_with(b"-")).unwrap_or(bytes));
         let mut value = |what: &'static str| rest.next().cloned().ok_or(Error::ArgRequired(what));
         let m = |full: &str| matches(opt, full);
+        // Options for the netns object that ip would ignore elsewhere, or that we carry out
+        // for every object (-netns, -batch), are ours alone; the rest also go to the system's
+        // ip when we hand a command over.
+        let mut ours = false;
         if m("-loops") {
             value("loops count")?;
         } else if m("-family") {
@@ -87,8 +94,10 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
             return Ok(Start::Version);
         } else if m("-force") {
             opts.force = true;
+            ours = true;
         } else if m("-batch") {
             opts.batch = Some(value("batch file")?);
+            ours = true;
         } else if m("-brief") {
         } else if m("-json") {
             opts.json = true;
@@ -107,11 +116,18 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
             };
         } else if m("-netns") {
             opts.netns = Some(value("netns name")?);
+            ours = true;
         } else if m("-Numeric") {
         } else if m("-all") {
             opts.all = true;
+            ours = true;
         } else {
             return Err(Error::UnknownOption(opt.to_owned()));
+        }
+        if !ours {
+            let taken = before - rest.len();
+            opts.pass.push(arg.clone());
+            opts.pass.extend(args[args.len() - before..][..taken].iter().cloned());
         }
     }
     Ok(Start::Run(opts, rest.cloned().collect()))
@@ -145,17 +161,179 @@ const OBJECTS: [&str; 33] = [
     "sr", "nexthop", "mptcp", "ioam", "help",
 ];
 
-/// Under the name `ip`: the netns command words after the object, or why there are none.
-pub fn netns_words(words: &[OsString]) -> Result<&[OsString], Error> {
-    let Some((object, rest)) = words.split_first() else {
+/// What the words after the options ask for under the name `ip`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Object<'a> {
+    /// The netns command words.
+    Netns(&'a [OsString]),
+    /// The link command words: some of them are ours to do.
+    Link(&'a [OsString]),
+    /// For the system's ip; `known` when ip knows the object.
+    Other { known: bool },
+}
+
+pub fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
+    let Some((word, rest)) = words.split_first() else {
         return Err(Error::IpUsage);
     };
-    match OBJECTS.iter().find(|full| matches(object, full)) {
-        Some(&"netns") => Ok(rest),
-        Some(&"help") => Err(Error::IpUsage),
-        Some(_) => Err(Error::ForeignObject(object.clone())),
-        None => Err(Error::UnknownObject(object.clone())),
+    Ok(match OBJECTS.iter().find(|full| matches(word, full)) {
+        Some(&"netns") => Object::Netns(rest),
+        Some(&"link") => Object::Link(rest),
+        Some(&"help") => return Err(Error::IpUsage),
+        known => Object::Other { known: known.is_some() },
+    })
+}
+
+/// The link commands we carry out ourselves.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LinkCommand {
+    /// `add ... type veth [peer ...]`
+    AddVeth { end: LinkEnd, peer: LinkEnd },
+    /// `set [dev] DEV netns NS [name NEW] [up|down] [mtu N]`
+    Move { dev: OsString, netns: OsString, name: Option<String>, up: Option<bool>, mtu: Option<u32> },
+}
+
+/// One end of a new link as written: the namespace is still a word.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LinkEnd {
+    pub name: Option<String>,
+    pub netns: Option<OsString>,
+    pub mtu: Option<u32>,
+    pub address: Option<Vec<u8>>,
+}
+
+/// An `ip link` command we do ourselves, or `None` for the system's ip: veth pairs (busybox's
+/// ip drops `peer name`) and moves to another namespace (busybox's takes only a PID).
+pub fn parse_link(words: &[OsString]) -> Result<Option<LinkCommand>, Error> {
+    let Some((verb, args)) = words.split_first() else { return Ok(None) };
+    if matches(verb, "add") {
+        parse_add(args)
+    } else if matches(verb, "set") || matches(verb, "change") {
+        parse_move(args)
+    } else {
+        Ok(None)
     }
+}
+
+fn parse_add(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
+    let mut words = args.iter();
+    let Some((mut end, dev, kind)) = parse_end(&mut words)? else { return Ok(None) };
+    if kind.as_ref().is_none_or(|kind| kind.as_bytes() != b"veth") {
+        return Ok(None);
+    }
+    if let Some(dev) = dev {
+        if end.name.is_some() {
+            return Err(Error::NameAndDev);
+        }
+        end.name = Some(dev);
+    }
+    let mut peer = LinkEnd::default();
+    match words.next() {
+        None => {}
+        Some(word) if word.as_bytes() == b"peer" => {
+            let Some((mut parsed, dev, None)) = parse_end(&mut words)? else { return Ok(None) };
+            if let Some(dev) = dev {
+                if parsed.name.is_some() {
+                    return Err(Error::Duplicate { key: "name", arg: dev.into() });
+                }
+                parsed.name = Some(dev);
+            }
+            peer = parsed;
+        }
+        Some(_) => return Ok(None),
+    }
+    Ok(Some(LinkCommand::AddVeth { end, peer }))
+}
+
+/// The options of one end, up to `type KIND` (returned) or the end of the line. `None` when
+/// a word is not one we know: the system's ip may.
+#[allow(clippy::type_complexity)]
+fn parse_end<'a>(
+    words: &mut std::slice::Iter<'a, OsString>,
+) -> Result<Option<(LinkEnd, Option<String>, Option<&'a OsString>)>, Error> {
+    let mut end = LinkEnd::default();
+    let mut dev = None;
+    while let Some(word) = words.next() {
+        let mut value = || words.next().ok_or(Error::Incomplete);
+        match word.as_bytes() {
+            b"name" => {
+                let name = value()?;
+                if end.name.is_some() {
+                    return Err(Error::Duplicate { key: "name", arg: name.clone() });
+                }
+                end.name = Some(ifname(name, "\"name\" not a valid ifname", 16)?);
+            }
+            b"mtu" => end.mtu = Some(mtu(value()?)?),
+            b"address" => end.address = Some(lladdr(value()?)?),
+            b"netns" => {
+                let ns = value()?;
+                if end.netns.is_some() {
+                    return Err(Error::Duplicate { key: "netns", arg: ns.clone() });
+                }
+                end.netns = Some(ns.clone());
+            }
+            b"type" => return Ok(Some((end, dev, Some(value()?)))),
+            b"dev" if dev.is_none() => dev = Some(ifname(value()?, "\"dev\" not a valid ifname", 128)?),
+            _ if dev.is_none() => {
+                dev = Some(ifname(word, "\"dev\" not a valid ifname", 128)?)
+            }
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some((end, dev, None)))
+}
+
+fn parse_move(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
+    let (mut dev, mut netns, mut name, mut up, mut mtu_) = (None, None, None, None, None);
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let mut value = || words.next().ok_or(Error::Incomplete);
+        match word.as_bytes() {
+            b"netns" => netns = Some(value()?.clone()),
+            b"name" => name = Some(ifname(value()?, "\"name\" not a valid ifname", 16)?),
+            b"up" => up = Some(true),
+            b"down" => up = Some(false),
+            b"mtu" => mtu_ = Some(mtu(value()?)?),
+            b"dev" if dev.is_none() => dev = Some(value()?.clone()),
+            _ if dev.is_none() => dev = Some(word.clone()),
+            _ => return Ok(None),
+        }
+    }
+    Ok(match (dev, netns) {
+        (Some(dev), Some(netns)) => Some(LinkCommand::Move { dev, netns, name, up, mtu: mtu_ }),
+        _ => None,
+    })
+}
+
+/// A name the kernel can give a link: not empty, shorter than `limit`, no `/`, no blanks.
+fn ifname(word: &OsString, why: &'static str, limit: usize) -> Result<String, Error> {
+    let bytes = word.as_bytes();
+    let valid = !bytes.is_empty()
+        && bytes.len() < limit
+        && !bytes.iter().any(|b| *b == b'/' || b.is_ascii_whitespace());
+    match word.to_str() {
+        Some(name) if valid => Ok(name.to_string()),
+        _ => Err(Error::InvalidArg { arg: word.clone(), why }),
+    }
+}
+
+fn mtu(word: &OsString) -> Result<u32, Error> {
+    // A negative MTU reaches the kernel as iproute2 sends it, and is refused there.
+    parse_int(word)
+        .map(|n| n as u32)
+        .ok_or(Error::InvalidArg { arg: word.clone(), why: "Invalid \"mtu\" value\n" })
+}
+
+/// A link-layer address: bytes in hex, separated by colons.
+fn lladdr(word: &OsString) -> Result<Vec<u8>, Error> {
+    let text = word.to_str().ok_or(Error::Lladdr(word.clone()))?;
+    text.split(':')
+        .map(|part| match part.len() {
+            1 | 2 => u8::from_str_radix(part, 16).ok(),
+            _ => None,
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or(Error::Lladdr(word.clone()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,7 +455,7 @@ fn list_id(args: &[OsString]) -> Result<Command, Error> {
             _ => return Err(Error::Usage),
         };
         if slot.is_some() {
-            return Err(Error::Duplicate { key });
+            return Err(Error::Duplicate { key, arg: word.clone() });
         }
         let value = words.next().ok_or(Error::Incomplete)?;
         let (invalid, negative) = match key {
@@ -485,7 +663,7 @@ mod tests {
         );
         assert!(matches!(command(&["list-id", "nsid"]), Err(Error::Incomplete)));
         assert!(matches!(command(&["list-id", "targ", "1"]), Err(Error::Usage)));
-        assert!(matches!(command(&["list-id", "nsid", "1", "nsid", "2"]), Err(Error::Duplicate { key: "nsid" })));
+        assert!(matches!(command(&["list-id", "nsid", "1", "nsid", "2"]), Err(Error::Duplicate { key: "nsid", .. })));
         assert!(matches!(command(&["list-id", "nsid", "-1"]), Err(Error::InvalidArg { .. })));
     }
 
@@ -509,10 +687,63 @@ mod tests {
 
     #[test]
     fn objects_match_in_ip_order() {
-        assert!(netns_words(&os(&["net", "list"])).is_ok());
-        assert!(matches!(netns_words(&os(&["n"])), Err(Error::ForeignObject(_))));
-        assert!(matches!(netns_words(&os(&["netnsx"])), Err(Error::UnknownObject(_))));
-        assert!(matches!(netns_words(&[]), Err(Error::IpUsage)));
+        assert_eq!(object(&os(&["net", "list"])).unwrap(), Object::Netns(&os(&["list"])));
+        assert_eq!(object(&os(&["l", "show"])).unwrap(), Object::Link(&os(&["show"])));
+        assert_eq!(object(&os(&["n"])).unwrap(), Object::Other { known: true });
+        assert_eq!(object(&os(&["netnsx"])).unwrap(), Object::Other { known: false });
+        assert!(matches!(object(&[]), Err(Error::IpUsage)));
+    }
+
+    fn link(words: &[&str]) -> Result<Option<LinkCommand>, Error> {
+        parse_link(&os(words))
+    }
+
+    #[test]
+    fn veth_commands_are_ours() {
+        let end = |name: &str, netns: Option<&str>| LinkEnd {
+            name: Some(name.into()),
+            netns: netns.map(OsString::from),
+            ..LinkEnd::default()
+        };
+        let cases: &[(&[&str], LinkEnd, LinkEnd)] = &[
+            (&["add", "veth0", "type", "veth", "peer", "name", "veth1"], end("veth0", None), end("veth1", None)),
+            (&["add", "name", "tap1", "type", "veth", "peer", "name", "tap2"], end("tap1", None), end("tap2", None)),
+            (&["add", "eth0", "netns", "host1", "type", "veth", "peer", "name", "e1", "netns", "router1"], end("eth0", Some("host1")), end("e1", Some("router1"))),
+            (&["a", "v4", "type", "veth", "peer", "v5"], end("v4", None), end("v5", None)),
+        ];
+        for (words, end, peer) in cases {
+            match link(words).unwrap() {
+                Some(LinkCommand::AddVeth { end: e, peer: p }) => assert_eq!((&e, &p), (end, peer), "{words:?}"),
+                other => panic!("{words:?}: {other:?}"),
+            }
+        }
+        let mtu = link(&["add", "name", "v", "mtu", "1500", "address", "2:0:0:0:0:a", "type", "veth"]).unwrap();
+        let Some(LinkCommand::AddVeth { end, .. }) = mtu else { panic!("{mtu:?}") };
+        assert_eq!((end.mtu, end.address), (Some(1500), Some(vec![2, 0, 0, 0, 0, 10])));
+    }
+
+    #[test]
+    fn other_link_commands_go_to_the_system_ip() {
+        for words in [&["add", "s1", "type", "bridge"][..], &["set", "veth0", "up"], &["show"], &["add", "x", "txqueuelen", "5", "type", "veth"], &["del", "veth0"]] {
+            assert_eq!(link(words).unwrap(), None, "{words:?}");
+        }
+    }
+
+    #[test]
+    fn moves_are_ours() {
+        let moved = link(&["set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu", "1400"]).unwrap();
+        let expected = LinkCommand::Move { dev: "veth1".into(), netns: "ns0".into(), name: Some("eth0".into()), up: Some(true), mtu: Some(1400) };
+        assert_eq!(moved, Some(expected));
+    }
+
+    #[test]
+    fn link_errors_read_as_iproute2s() {
+        assert!(matches!(link(&["add", "a/b", "type", "veth"]), Err(Error::InvalidArg { .. })));
+        assert!(matches!(link(&["add", "v0", "mtu", "x", "type", "veth"]), Err(Error::InvalidArg { .. })));
+        assert!(matches!(link(&["add", "v0", "address", "zz", "type", "veth"]), Err(Error::Lladdr(_))));
+        assert!(matches!(link(&["add", "v2", "name", "v3", "type", "veth"]), Err(Error::NameAndDev)));
+        assert!(matches!(link(&["add", "v6", "type", "veth", "peer", "name", "v7", "peer", "name", "v8"]), Err(Error::Duplicate { key: "name", .. })));
+        assert!(matches!(link(&["set", "v0", "netns"]), Err(Error::Incomplete)));
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub fn join(name: &OsStr) -> Result<(), Error> {
 /// Everything `exec` does before the command runs.
 pub fn enter(name: &OsStr) -> Result<(), Error> {
     join(name)?;
+    isolate(name)
+}
+
+/// After `join`: a mount namespace of our own that shows the namespace's /sys and /etc files.
+pub fn isolate(name: &OsStr) -> Result<(), Error> {
     sys::unshare(sys::CLONE_NEWNS).map_err(|e| Error::Enter(Enter::Unshare(e)))?;
     // Our mounts must not propagate back into the namespace we came from.
     let rooted = match sys::mount(None, Path::new("/"), None, sys::MS_SLAVE | sys::MS_REC) {

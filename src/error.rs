@@ -40,14 +40,18 @@ pub enum Error {
     UnknownCommand(OsString),
     UnknownOption(OsString),
     InvalidArg { arg: OsString, why: &'static str },
-    Duplicate { key: &'static str },
+    Duplicate { key: &'static str, arg: OsString },
+    NameAndDev,
     Incomplete,
     ArgRequired(&'static str),
     /// Entering a namespace failed; `ip` reports these with 255 too.
     Enter(Enter),
     // Operational failures: exit 1.
     UnknownObject(OsString),
-    ForeignObject(OsString),
+    /// No other ip to hand an object to.
+    NoSystemIp(OsString),
+    Lladdr(OsString),
+    NoDevice(OsString),
     NoName,
     NoNameAndPid,
     NoNsid,
@@ -127,6 +131,7 @@ impl Error {
             | Error::UnknownOption(_)
             | Error::InvalidArg { .. }
             | Error::Duplicate { .. }
+            | Error::NameAndDev
             | Error::Incomplete
             | Error::ArgRequired(_)
             | Error::Enter(_) => 255,
@@ -155,11 +160,15 @@ impl Error {
             Error::UnknownOption(opt) => {
                 m.s("Option \"").b(opt).s("\" is unknown, try \"").s(prog.name()).s(" -help\".")
             }
+            // A reason that ends in a newline gets a blank line after it, as in iproute2.
             Error::InvalidArg { arg, why } => {
-                m.s("Error: argument \"").b(arg).s("\" is wrong: ").s(why)
+                m.s("Error: argument \"").b(arg).s("\" is wrong: ").s(why).s("\n")
             }
-            Error::Duplicate { key } => {
-                m.s("Error: duplicate \"").s(key).s("\": \"").s(key).s("\" is the second value.")
+            Error::Duplicate { key, arg } => {
+                m.s("Error: duplicate \"").s(key).s("\": \"").b(arg).s("\" is the second value.")
+            }
+            Error::NameAndDev => {
+                m.s("both \"name\" and \"dev\" cannot be used when creating devices.")
             }
             Error::Incomplete => m.s("Command line is not complete. Try option \"help\""),
             Error::ArgRequired(what) => m.s("Error: argument \"").s(what).s("\" is required"),
@@ -167,10 +176,12 @@ impl Error {
             Error::UnknownObject(word) => {
                 m.s("Object \"").b(word).s("\" is unknown, try \"ip help\".")
             }
-            Error::ForeignObject(word) => m
+            Error::NoSystemIp(word) => m
                 .s("Object \"")
                 .b(word)
-                .s("\" is not handled by this ip, which knows only \"netns\"."),
+                .s("\" is for the system's ip, and there is no other ip or busybox on PATH."),
+            Error::Lladdr(word) => m.s("\"").b(word).s("\" is invalid lladdr."),
+            Error::NoDevice(dev) => m.s("Cannot find device \"").b(dev).s("\""),
             Error::NoName => m.s("No netns name specified"),
             Error::NoNameAndPid => m.s("No netns name and PID specified"),
             Error::NoNsid => m.s("No nsid specified"),

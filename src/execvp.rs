@@ -45,6 +45,15 @@ pub fn execvp(argv: &[OsString]) -> Error {
     failed(io::Error::from_raw_os_error(if denied { libc::EACCES } else { libc::ENOENT }))
 }
 
+/// Runs the program at `path` with `argv` in place of this process; returns only why it could not.
+pub fn exec_at(path: &Path, argv: &[OsString]) -> Error {
+    let failed = |e| Error::Exec(path.as_os_str().to_owned(), e);
+    match argv.iter().map(|a| CString::new(a.as_bytes())).collect::<Result<Vec<_>, _>>() {
+        Ok(args) => failed(exec_file(path.as_os_str(), &args)),
+        Err(_) => failed(io::Error::from_raw_os_error(libc::EINVAL)),
+    }
+}
+
 /// execve() of one file; a file the kernel cannot execute is handed to /bin/sh as a script.
 fn exec_file(file: &OsStr, args: &[CString]) -> io::Error {
     let Ok(path) = CString::new(file.as_bytes()) else {

@@ -6,7 +6,9 @@ mod cmd;
 mod enter;
 mod error;
 mod execvp;
+mod handoff;
 mod json;
+mod link;
 mod netlink;
 mod netns;
 mod sys;
@@ -46,8 +48,9 @@ fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
         Start::Help => return cmd::print(&error::netns_help()),
         Start::Run(opts, words) => (opts, words),
     };
-    // For the netns object the network namespace is all that -n has to change; ip also
-    // builds a mount namespace, in which `ip -n A netns add X` binds X where nobody sees it.
+    // The network namespace is all that -n has to change for the netns and link commands we
+    // carry out; ip also builds a mount namespace, in which `ip -n A netns add X` binds X
+    // where nobody sees it. Commands for the system's ip get that mount namespace too.
     if let Some(name) = &opts.netns {
         enter::join(name)?;
     }

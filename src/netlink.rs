@@ -125,7 +125,7 @@ impl Rtnl {
         self.send(&requests)?;
         let mut answers: Vec<Option<Result<i32, Kernel>>> = vec![None; fds.len()];
         while answers.iter().any(Option::is_none) {
-            for msg in self.recv()? {
+            for msg in self.recv::<Nsid>()? {
                 let index = msg.header.sequence_number.wrapping_sub(first) as usize;
                 let Some(slot) = answers.get_mut(index) else { continue };
                 *slot = match reply(msg) {
@@ -141,13 +141,7 @@ impl Rtnl {
     /// Gives the namespace behind `fd` the id `nsid` here (-1: the kernel picks one).
     pub fn set_nsid(&mut self, fd: BorrowedFd<'_>, nsid: i32) -> Result<(), Failure> {
         let attrs = vec![fd_attr(fd), NsidAttribute::Id(nsid)];
-        let request = self.request(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, attrs);
-        self.send(&[request])?;
-        self.answer(|reply| match reply {
-            Reply::Ack => Some(Ok(())),
-            Reply::Refused(kernel) => Some(Err(Failure::Kernel(kernel))),
-            Reply::Peer(_) | Reply::Done => None,
-        })
+        self.acknowledged(encode(RTM_NEWNSID, 0, 0, attrs))
     }
 
     /// The peer with id `nsid` here, seen from `target` when given.
@@ -166,7 +160,7 @@ impl Rtnl {
     /// Reads replies to the last request until `pick` makes an answer of one.
     fn answer<T>(&mut self, pick: impl Fn(Reply) -> Option<Result<T, Failure>>) -> Result<T, Failure> {
         loop {
-            for msg in self.recv()? {
+            for msg in self.recv::<Nsid>()? {
                 if msg.header.sequence_number != self.seq {
                     continue;
                 }
@@ -187,7 +181,7 @@ impl Rtnl {
             return (peers, Some(Failure::Io(e)));
         }
         loop {
-            let msgs = match self.recv() {
+            let msgs = match self.recv::<Nsid>() {
                 Ok(msgs) => msgs,
                 Err(e) => return (peers, Some(Failure::Io(e))),
             };
@@ -210,7 +204,33 @@ impl Rtnl {
         encode(kind, flags, self.seq, attrs)
     }
 
-    fn send(&mut self, msgs: &[NetlinkMessage<Nsid>]) -> io::Result<()> {
+    /// Sends one request that asks for an acknowledgement, and waits for it.
+    pub fn acknowledged<T>(&mut self, mut request: NetlinkMessage<T>) -> Result<(), Failure>
+    where
+        T: NetlinkSerializable,
+    {
+        self.seq = self.seq.wrapping_add(1);
+        request.header.sequence_number = self.seq;
+        request.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
+        request.finalize();
+        self.send(&[request])?;
+        // Only an acknowledgement answers it: read it as any nsid reply is read, which keeps
+        // one copy of the parser.
+        loop {
+            for msg in self.recv::<Nsid>()? {
+                if msg.header.sequence_number != self.seq {
+                    continue;
+                }
+                match kernel_reply(msg) {
+                    Reply::Ack => return Ok(()),
+                    Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
+                    Reply::Peer(_) | Reply::Done => {}
+                }
+            }
+        }
+    }
+
+    fn send<T: NetlinkSerializable>(&mut self, msgs: &[NetlinkMessage<T>]) -> io::Result<()> {
         let mut out = vec![0; msgs.iter().map(NetlinkMessage::buffer_len).sum()];
         let mut at = 0;
         for msg in msgs {
@@ -222,7 +242,7 @@ impl Rtnl {
     }
 
     /// One datagram's messages.
-    fn recv(&mut self) -> io::Result<Vec<NetlinkMessage<Nsid>>> {
+    fn recv<T: NetlinkDeserializable>(&mut self) -> io::Result<Vec<NetlinkMessage<T>>> {
         self.buf.clear();
         let len = loop {
             match self.sock.recv(&mut self.buf, 0) {
@@ -249,11 +269,11 @@ pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> Net
 }
 
 /// The messages packed in one datagram.
-pub fn split(mut bytes: &[u8]) -> io::Result<Vec<NetlinkMessage<Nsid>>> {
+pub fn split<T: NetlinkDeserializable>(mut bytes: &[u8]) -> io::Result<Vec<NetlinkMessage<T>>> {
     let mut msgs = Vec::new();
     while !bytes.is_empty() {
         let len = NetlinkBuffer::new_checked(bytes).map_err(invalid)?.length() as usize;
-        let msg = NetlinkMessage::<Nsid>::deserialize(&bytes[..len]).map_err(invalid)?;
+        let msg = NetlinkMessage::<T>::deserialize(&bytes[..len]).map_err(invalid)?;
         msgs.push(msg);
         bytes = bytes.get(len.next_multiple_of(4)..).unwrap_or_default();
     }
@@ -264,17 +284,28 @@ fn invalid(e: DecodeError) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())
 }
 
-enum Reply {
-    Peer(Peer),
+enum Reply<T = Peer> {
+    Peer(T),
     Ack,
     Done,
     Refused(Kernel),
 }
 
 fn reply(msg: NetlinkMessage<Nsid>) -> Reply {
+    match kernel_reply(msg) {
+        Reply::Peer(nsid) => Reply::Peer(Peer::of(&nsid.msg)),
+        Reply::Ack => Reply::Ack,
+        Reply::Done => Reply::Done,
+        Reply::Refused(kernel) => Reply::Refused(kernel),
+    }
+}
+
+/// What a message from the kernel says: a message of the kind asked for, an ack, the end of a
+/// dump, or a refusal.
+fn kernel_reply<T>(msg: NetlinkMessage<T>) -> Reply<T> {
     let capped = msg.header.flags & NLM_F_CAPPED != 0;
     match msg.payload {
-        NetlinkPayload::InnerMessage(nsid) => Reply::Peer(Peer::of(&nsid.msg)),
+        NetlinkPayload::InnerMessage(inner) => Reply::Peer(inner),
         NetlinkPayload::Error(err) if err.code.is_none() => Reply::Ack,
         NetlinkPayload::Error(err) => {
             let tlvs = acked_tlvs(&err.header, capped);
@@ -365,13 +396,13 @@ mod tests {
         // `ip netns list`, namespace a with id 5.
         let mut bytes = header(28, 88, [0, 0]);
         bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 1, 0, 5, 0, 0, 0]);
-        let msgs = split(&bytes).unwrap();
+        let msgs = split::<Nsid>(&bytes).unwrap();
         assert_eq!(msgs.len(), 1);
         assert!(matches!(reply(msgs.into_iter().next().unwrap()), Reply::Peer(Peer { nsid: 5, current: None })));
     }
 
     fn refusal(bytes: &[u8]) -> Kernel {
-        match reply(split(bytes).unwrap().into_iter().next().unwrap()) {
+        match reply(split::<Nsid>(bytes).unwrap().into_iter().next().unwrap()) {
             Reply::Refused(kernel) => kernel,
             _ => panic!("not a refusal"),
         }
@@ -401,7 +432,7 @@ mod tests {
         ack.extend_from_slice(&set_20()[..16]);
         let mut two = ack.clone();
         two.extend_from_slice(&ack);
-        let msgs = split(&two).unwrap();
+        let msgs = split::<Nsid>(&two).unwrap();
         assert_eq!(msgs.len(), 2);
         assert!(msgs.into_iter().all(|m| matches!(reply(m), Reply::Ack)));
     }
@@ -410,7 +441,7 @@ mod tests {
     fn truncated_bytes_are_an_error_not_a_panic() {
         let bytes = get_by_fd();
         for len in 1..bytes.len() {
-            assert!(split(&bytes[..len]).is_err(), "{len}");
+            assert!(split::<Nsid>(&bytes[..len]).is_err(), "{len}");
         }
     }
 }

@@ -89,6 +89,14 @@ pub fn inotify_add_watch(fd: BorrowedFd<'_>, path: &Path, mask: u32) -> io::Resu
     check(unsafe { libc::inotify_add_watch(fd.as_raw_fd(), path.as_ptr(), mask) }).map(drop)
 }
 
+/// The index of the link with this name in our network namespace; `None` if there is none.
+pub fn if_nametoindex(name: &OsStr) -> Option<u32> {
+    let name = c_bytes(name).ok()?;
+    // SAFETY: `name` is a NUL-terminated string that outlives the call.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    (index != 0).then_some(index)
+}
+
 /// Programs started from the shell expect SIGPIPE's default action; Rust starts with it
 /// ignored, which would turn `netns list | head -1` into a write error instead of a quiet end,
 /// and which an exec'd command would inherit.

@@ -1,25 +1,29 @@
 #!/bin/sh
 # A short demonstration, as a user would run it: two namespaces, a veth pair between them,
-# a ping across, and everything removed again. It runs in a private mount and network
-# namespace with its own /run, so nothing of the host is touched.
+# a ping across, and everything removed again. The binary is also installed as `ip` (in a
+# directory first on PATH): it makes the veth pair and moves its ends itself, and hands
+# `ip addr` and `ip link set ... up` to the system's ip (iproute2's or busybox's). It runs in a
+# private mount and network namespace with its own /run, so nothing of the host is touched.
 set -eu
 bin=$(readlink -f "$1")
 if [ "$(id -u)" != 0 ]; then echo "demo: needs root (namespaces)" >&2; exit 1; fi
-command -v ip >/dev/null || { echo "demo: needs the system's ip for the veth pair" >&2; exit 1; }
+command -v ip >/dev/null || command -v busybox >/dev/null ||
+  { echo "demo: needs the system's ip or busybox for ip addr" >&2; exit 1; }
 exec unshare --mount --net --propagation private sh -eu -c '
 netns=$1
 mount -t tmpfs tmpfs /run
+mkdir /run/bin && ln -s "$netns" /run/bin/ip && PATH=/run/bin:$PATH
 say() { printf "\n\$ %s\n" "$*"; "$@"; }
-say "$netns" add ns1
-say "$netns" add ns2
-say "$netns" list
+say ip netns add ns1
+say ip netns add ns2
+say ip netns list
 say ip link add veth1 type veth peer name veth2
 say ip link set veth1 netns ns1
 say ip link set veth2 netns ns2
-say "$netns" exec ns1 ip addr add 198.18.0.1/24 dev veth1
-say "$netns" exec ns2 ip addr add 198.18.0.2/24 dev veth2
-say "$netns" exec ns1 ip link set veth1 up
-say "$netns" exec ns2 ip link set veth2 up
+say ip -n ns1 addr add 198.18.0.1/24 dev veth1
+say ip -n ns2 addr add 198.18.0.2/24 dev veth2
+say ip -n ns1 link set veth1 up
+say ip -n ns2 link set veth2 up
 say "$netns" exec ns1 ping -c 1 -W 2 198.18.0.2
 say "$netns" -all delete
 say "$netns" list

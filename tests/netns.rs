@@ -27,6 +27,8 @@ mod dispatch;
 mod exec;
 #[path = "netns/identify.rs"]
 mod identify;
+#[path = "netns/link.rs"]
+mod link;
 #[path = "netns/list.rs"]
 mod list;
 #[path = "netns/list_id.rs"]
@@ -39,5 +41,7 @@ mod names;
 mod netns_option;
 #[path = "netns/robustness.rs"]
 mod robustness;
+#[path = "netns/seeds.rs"]
+mod seeds;
 #[path = "netns/walkthrough.rs"]
 mod walkthrough;

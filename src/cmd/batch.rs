@@ -40,7 +40,10 @@ pub fn run(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
 /// `ip -batch` (`netns add blue`), or without it (`add blue`).
 fn netns_words(prog: Prog, words: &[OsString]) -> &[OsString] {
     match prog {
-        Prog::Netns => crate::cli::netns_words(words).unwrap_or(words),
+        Prog::Netns => match crate::cli::object(words) {
+            Ok(crate::cli::Object::Netns(rest)) => rest,
+            _ => words,
+        },
         Prog::Ip => words,
     }
 }

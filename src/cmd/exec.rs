@@ -7,7 +7,7 @@ use crate::enter;
 use crate::error::Error;
 use crate::execvp::execvp;
 use crate::netns;
-use crate::sys::{self, Exit, Fork};
+use crate::sys::Exit;
 
 use super::Ctx;
 
@@ -16,11 +16,7 @@ use super::Ctx;
 /// a child instead.
 pub fn run(ctx: &Ctx, name: &OsStr, cmd: &[OsString]) -> Result<(), Error> {
     if ctx.batch {
-        return match in_child(name, cmd)? {
-            Exit::Code(0) => Ok(()),
-            Exit::Code(code) => Err(Error::Status(code)),
-            Exit::Signal(_) => Err(Error::Killed),
-        };
+        return super::status(in_namespace(name, cmd)?);
     }
     enter::enter(name)?;
     Err(execvp(cmd))
@@ -37,25 +33,17 @@ pub fn all(cmd: &[OsString]) -> Result<(), Error> {
         header.extend_from_slice(name.as_bytes());
         header.push(b'\n');
         super::print(&header)?;
-        if let Exit::Signal(_) = in_child(&name, cmd)? {
+        if let Exit::Signal(_) = in_namespace(&name, cmd)? {
             return Err(Error::Killed);
         }
     }
     Ok(())
 }
 
-/// Enters the namespace and runs the command in a child, and waits for it. A child that cannot
-/// get that far says why and exits 1: it never comes back to run our next steps.
-fn in_child(name: &OsStr, cmd: &[OsString]) -> Result<Exit, Error> {
-    match sys::fork().map_err(Error::Fork)? {
-        Fork::Child => {
-            let err = match enter::enter(name) {
-                Ok(()) => execvp(cmd),
-                Err(err) => err,
-            };
-            super::warn(&err);
-            sys::exit_now(1)
-        }
-        Fork::Parent(pid) => sys::waitpid(pid).map_err(Error::Wait),
-    }
+/// Enters the namespace and runs the command in a child, and waits for it.
+fn in_namespace(name: &OsStr, cmd: &[OsString]) -> Result<Exit, Error> {
+    super::in_child(|| match enter::enter(name) {
+        Ok(()) => execvp(cmd),
+        Err(err) => err,
+    })
 }

@@ -1,7 +1,7 @@
 //! `list-id [target-nsid N] [nsid N]`: the peer namespaces that have an id here (or in the
 //! target), named where a name in the run directory is bound to them.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -17,7 +17,7 @@ pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Erro
     let names = netns::names().ok().flatten().unwrap_or_default();
     let ids = netns::ids(&mut rtnl, &names)?;
     // Where two names share a namespace, the later one in the directory wins, as in ip.
-    let named: HashMap<i32, OsString> =
+    let named: BTreeMap<i32, OsString> =
         ids.into_iter().zip(names).filter_map(|(id, name)| Some((id?, name))).collect();
     let (peers, failure) = match nsid {
         Some(nsid) => (vec![rtnl.peer(nsid, target).map_err(super::kernel)?], None),
@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Erro
     }
 }
 
-fn render(ctx: &Ctx, peers: &[Peer], named: &HashMap<i32, OsString>) -> Vec<u8> {
+fn render(ctx: &Ctx, peers: &[Peer], named: &BTreeMap<i32, OsString>) -> Vec<u8> {
     // Seen from a target, a peer's id here is its current-nsid.
     let name_of = |peer: &Peer| named.get(&peer.current.unwrap_or(peer.nsid));
     if ctx.json {

@@ -5,7 +5,9 @@ mod add;
 mod batch;
 mod delete;
 mod exec;
+mod handoff;
 mod identify;
+mod link;
 mod list;
 mod list_id;
 mod monitor;
@@ -15,9 +17,10 @@ mod set;
 use std::ffi::OsString;
 use std::io::{self, Write};
 
-use crate::cli::{self, Command, Options};
+use crate::cli::{self, Command, Object, Options};
 use crate::error::{self, Error, Prog};
 use crate::netlink::{Failure, Rtnl};
+use crate::sys::{self, Exit, Fork};
 
 /// What every command may need to know about how it was asked for.
 pub struct Ctx {
@@ -38,8 +41,15 @@ pub fn run(prog: Prog, opts: &Options, words: &[OsString]) -> Result<(), Error> 
 /// One command: the object (under the name `ip`), then the netns command.
 fn run_line(prog: Prog, opts: &Options, words: &[OsString], batch: bool) -> Result<(), Error> {
     let words = match prog {
-        Prog::Ip => cli::netns_words(words)?,
         Prog::Netns => words,
+        Prog::Ip => match cli::object(words)? {
+            Object::Netns(rest) => rest,
+            Object::Link(rest) => match cli::parse_link(rest)? {
+                Some(command) => return link::run(command),
+                None => return handoff::run(opts, words, batch, true),
+            },
+            Object::Other { known } => return handoff::run(opts, words, batch, known),
+        },
     };
     let ctx = Ctx { json: opts.json, pretty: opts.pretty, batch };
     match cli::parse_command(opts.all, words)? {
@@ -74,6 +84,28 @@ fn kernel(failure: Failure) -> Error {
     match failure {
         Failure::Kernel(kernel) => Error::Kernel(kernel),
         Failure::Io(e) => Error::Talk(e),
+    }
+}
+
+/// Runs `step` in a child and waits for it. A child that cannot get as far as replacing itself
+/// with a command says why and exits 1: it never comes back to run our next steps.
+fn in_child(step: impl FnOnce() -> Error) -> Result<Exit, Error> {
+    match sys::fork().map_err(Error::Fork)? {
+        Fork::Child => {
+            warn(&step());
+            sys::exit_now(1)
+        }
+        Fork::Parent(pid) => sys::waitpid(pid).map_err(Error::Wait),
+    }
+}
+
+/// A batch line's command succeeded, failed with a status, or was killed: ip gives up on the
+/// whole batch then.
+fn status(exit: Exit) -> Result<(), Error> {
+    match exit {
+        Exit::Code(0) => Ok(()),
+        Exit::Code(code) => Err(Error::Status(code)),
+        Exit::Signal(_) => Err(Error::Killed),
     }
 }
 

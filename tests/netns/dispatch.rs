@@ -147,11 +147,14 @@ fn help_and_unknown_words() {
         .named_ip()
         .err("Command \"-j\" is unknown, try \"ip netns help\".\n")
         .code(255),
-        case("other objects under the name ip: one clear line", &["link"])
+        case("other objects under the name ip go to the system's ip", &["link", "show", "lo"])
             .named_ip()
-            .err(OneLine)
-            .code(1)
-            .differs("only the netns object is provided"),
+            .out(Text::Any)
+            .code(0),
+        case("an unknown object too: the system's ip words the error", &["linkx"])
+            .named_ip()
+            .err("Object \"linkx\" is unknown, try \"ip help\".\n")
+            .code(1),
         case("unknown object", &["netnsx"])
             .named_ip()
             .err("Object \"netnsx\" is unknown, try \"ip help\".\n")

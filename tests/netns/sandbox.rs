@@ -177,6 +177,13 @@ pub fn kill(pid: u32, signal: libc::c_int) -> io::Result<()> {
     Ok(())
 }
 
+/// Sends `signal` to every process in process group `pgid`.
+pub fn kill_group(pgid: u32, signal: libc::c_int) -> io::Result<()> {
+    // SAFETY: killpg takes plain integers.
+    check(unsafe { libc::killpg(pgid as libc::pid_t, signal) })?;
+    Ok(())
+}
+
 /// A pseudo-terminal in raw mode (no CR added to LF): (master, slave).
 pub fn open_pty() -> io::Result<(File, File)> {
     // SAFETY: plain call; the result is checked and owned right away.

@@ -1,0 +1,53 @@
+//! Handing what we do not do ourselves to the system's own ip: iproute2's if it is there, or
+//! busybox's, which does everything but namespaces.
+
+use std::env;
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::execvp;
+use crate::netns::Ident;
+
+/// Where to look when PATH is unset: the directories an ip usually lives in.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The system's ip, and the words that start it (`ip`, or `busybox ip`).
+#[derive(Debug)]
+pub struct SystemIp {
+    path: PathBuf,
+    argv: Vec<OsString>,
+}
+
+impl SystemIp {
+    /// The first `ip` on PATH that is not this program, else busybox. A link to ourselves is
+    /// recognised by device and inode, so we never hand a command back to ourselves.
+    pub fn find() -> Option<SystemIp> {
+        let me = Ident::of_path(Path::new("/proc/self/exe")).ok()?;
+        let path = env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
+        let on_path = |name: &str| {
+            path.as_bytes()
+                .split(|b| *b == b':')
+                .map(|dir| Path::new(OsStr::from_bytes(dir)).join(name))
+                .find(|candidate| is_program(candidate) && Ident::of_path(candidate).is_ok_and(|id| id != me))
+        };
+        if let Some(path) = on_path("ip") {
+            return Some(SystemIp { path, argv: vec!["ip".into()] });
+        }
+        on_path("busybox").map(|path| SystemIp { path, argv: vec!["busybox".into(), "ip".into()] })
+    }
+
+    /// Runs `ip OPTIONS WORDS` in place of this process; returns only why it could not.
+    pub fn exec(&self, options: &[OsString], words: &[OsString]) -> Error {
+        let argv: Vec<OsString> =
+            self.argv.iter().chain(options).chain(words).cloned().collect();
+        execvp::exec_at(&self.path, &argv)
+    }
+}
+
+fn is_program(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}

@@ -1,0 +1,232 @@
+//! Links that cross namespaces, as rtnetlink messages: a veth pair whose ends may be made in
+//! other namespaces, and a link moved into another namespace. Busybox's ip can do neither
+//! (it drops `peer name` and takes only a PID for `netns`), so these are ours to do.
+//!
+//! The messages are laid out here from netlink attributes, byte for byte as iproute2 lays them
+//! out. netlink-packet-route's LinkMessage would build the same bytes, but its encoder handles
+//! every link attribute and kind there is, and costs more than the rest of netns together.
+
+use std::ffi::OsStr;
+use std::fs::File;
+use std::os::fd::AsRawFd;
+
+use netlink_packet_core::{
+    DecodeError, DefaultNla, Emitable, NLM_F_CREATE, NLM_F_EXCL, NetlinkDeserializable,
+    NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
+};
+
+use crate::netns;
+
+const RTM_NEWLINK: u16 = 16;
+const IFF_UP: u32 = 1;
+const IFLA_ADDRESS: u16 = 1;
+const IFLA_IFNAME: u16 = 3;
+const IFLA_MTU: u16 = 4;
+const IFLA_LINKINFO: u16 = 18;
+const IFLA_NET_NS_PID: u16 = 19;
+const IFLA_NET_NS_FD: u16 = 28;
+const IFLA_INFO_KIND: u16 = 1;
+const IFLA_INFO_DATA: u16 = 2;
+const VETH_INFO_PEER: u16 = 1;
+
+/// A link request: struct ifinfomsg and the attributes after it. Only acknowledgements come
+/// back, so a link message is never parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link(Vec<u8>);
+
+impl NetlinkSerializable for Link {
+    fn message_type(&self) -> u16 {
+        RTM_NEWLINK
+    }
+
+    fn buffer_len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        buffer.copy_from_slice(&self.0)
+    }
+}
+
+impl NetlinkDeserializable for Link {
+    type Error = DecodeError;
+
+    fn deserialize(_: &NetlinkHeader, _: &[u8]) -> Result<Self, DecodeError> {
+        Err(DecodeError::from("a link message where only an acknowledgement was expected"))
+    }
+}
+
+/// Where a link is to be: a named namespace (held open until the request is sent) or the
+/// namespace of a process.
+#[derive(Debug)]
+pub enum Netns {
+    Named(File),
+    Pid(i32),
+}
+
+impl Netns {
+    /// As iproute2 reads `netns WORD`: a name in the run directory first, then a process id.
+    pub fn resolve(word: &OsStr) -> Option<Netns> {
+        if let Ok(file) = netns::open(word) {
+            return Some(Netns::Named(file));
+        }
+        crate::cli::parse_int(word).map(Netns::Pid)
+    }
+
+    fn attribute(&self) -> DefaultNla {
+        match self {
+            Netns::Named(file) => u32_attr(IFLA_NET_NS_FD, file.as_raw_fd() as u32),
+            // A negative pid reaches the kernel as iproute2 sends it, and is refused there.
+            Netns::Pid(pid) => u32_attr(IFLA_NET_NS_PID, *pid as u32),
+        }
+    }
+}
+
+/// One end of a new link: what `ip link add` and its `peer` take.
+#[derive(Debug, Default)]
+pub struct End {
+    pub name: Option<String>,
+    pub netns: Option<Netns>,
+    pub mtu: Option<u32>,
+    pub address: Option<Vec<u8>>,
+}
+
+impl End {
+    /// The attributes in iproute2's order: as given, with the name last.
+    fn attributes(&self) -> Vec<DefaultNla> {
+        let mut attrs = Vec::new();
+        attrs.extend(self.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
+        attrs.extend(self.address.clone().map(|a| DefaultNla::new(IFLA_ADDRESS, a)));
+        attrs.extend(self.netns.as_ref().map(Netns::attribute));
+        attrs.extend(self.name.as_deref().map(name_attr));
+        attrs
+    }
+}
+
+/// `ip link add END type veth [peer PEER]`.
+pub fn veth(end: &End, peer: &End) -> NetlinkMessage<Link> {
+    let peer = [ifinfomsg(0, None), emit(&peer.attributes())].concat();
+    let data = emit(&[DefaultNla::new(VETH_INFO_PEER, peer)]);
+    // The kind without a NUL, as iproute2 sends it.
+    let info = [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
+    let mut attrs = end.attributes();
+    attrs.push(DefaultNla::new(IFLA_LINKINFO, emit(&info)));
+    request([ifinfomsg(0, None), emit(&attrs)].concat(), NLM_F_CREATE | NLM_F_EXCL)
+}
+
+/// What `ip link set DEV netns NS` may change on the same line.
+#[derive(Debug, Default)]
+pub struct Change {
+    pub name: Option<String>,
+    pub up: Option<bool>,
+    pub mtu: Option<u32>,
+}
+
+/// `ip link set DEV netns NS [name NEW] [up|down] [mtu N]`.
+pub fn move_to(index: u32, netns: &Netns, change: &Change) -> NetlinkMessage<Link> {
+    let mut attrs = vec![netns.attribute()];
+    attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
+    attrs.extend(change.name.as_deref().map(name_attr));
+    request([ifinfomsg(index, change.up), emit(&attrs)].concat(), 0)
+}
+
+/// struct ifinfomsg: family, type, index, then the flags to set and which of them change.
+fn ifinfomsg(index: u32, up: Option<bool>) -> Vec<u8> {
+    let (flags, change) = match up {
+        Some(up) => (if up { IFF_UP } else { 0 }, IFF_UP),
+        None => (0, 0),
+    };
+    [[0u8; 4], index.to_ne_bytes(), flags.to_ne_bytes(), change.to_ne_bytes()].concat()
+}
+
+fn u32_attr(kind: u16, value: u32) -> DefaultNla {
+    DefaultNla::new(kind, value.to_ne_bytes().to_vec())
+}
+
+/// An interface name goes with its NUL.
+fn name_attr(name: &str) -> DefaultNla {
+    DefaultNla::new(IFLA_IFNAME, [name.as_bytes(), b"\0"].concat())
+}
+
+fn emit(attrs: &[DefaultNla]) -> Vec<u8> {
+    let mut bytes = vec![0; attrs.buffer_len()];
+    attrs.emit(&mut bytes);
+    bytes
+}
+
+fn request(payload: Vec<u8>, flags: u16) -> NetlinkMessage<Link> {
+    let mut header = NetlinkHeader::default();
+    header.flags = flags;
+    NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Link(payload)))
+}
+
+#[cfg(all(test, target_endian = "little"))]
+mod tests {
+    //! Bytes as strace showed them for iproute2 6.1, each named after the command that sent
+    //! them, with our sequence number (0) and our descriptors.
+    use super::*;
+    use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST};
+
+    fn bytes_of(mut msg: NetlinkMessage<Link>) -> Vec<u8> {
+        msg.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
+        msg.finalize();
+        let mut out = vec![0; msg.buffer_len()];
+        msg.serialize(&mut out);
+        out
+    }
+
+    fn header(len: u8, flags: u16, index: u8, up: bool) -> Vec<u8> {
+        let mut bytes = vec![len, 0, 0, 0, 16, 0];
+        bytes.extend_from_slice(&flags.to_le_bytes());
+        bytes.extend_from_slice(&[0; 8]);
+        bytes.extend_from_slice(&[0, 0, 0, 0, index, 0, 0, 0]);
+        bytes.extend_from_slice(if up { &[1, 0, 0, 0, 1, 0, 0, 0] } else { &[0; 8] });
+        bytes
+    }
+
+    /// An open file standing in for a namespace file, and its descriptor's number.
+    fn some_ns() -> (Netns, u8) {
+        let file = File::open("/dev/null").unwrap();
+        let fd = u8::try_from(file.as_raw_fd()).unwrap();
+        (Netns::Named(file), fd)
+    }
+
+    #[test]
+    fn veth_with_both_ends_in_other_namespaces() {
+        // ip link add v0 mtu 1400 netns x type veth peer name v1 netns y
+        let ((x, x_fd), (y, y_fd)) = (some_ns(), some_ns());
+        let end = End { name: Some("v0".into()), netns: Some(x), mtu: Some(1400), address: None };
+        let peer = End { name: Some("v1".into()), netns: Some(y), ..End::default() };
+        let mut expected = header(108, 0x605, 0, false);
+        expected.extend_from_slice(&[8, 0, 4, 0, 0x78, 5, 0, 0]); // IFLA_MTU 1400
+        expected.extend_from_slice(&[8, 0, 28, 0, x_fd, 0, 0, 0]); // IFLA_NET_NS_FD
+        expected.extend_from_slice(&[7, 0, 3, 0, b'v', b'0', 0, 0]); // IFLA_IFNAME "v0"
+        expected.extend_from_slice(&[52, 0, 18, 0]); // IFLA_LINKINFO
+        expected.extend_from_slice(&[8, 0, 1, 0, b'v', b'e', b't', b'h']); // IFLA_INFO_KIND
+        expected.extend_from_slice(&[40, 0, 2, 0, 36, 0, 1, 0]); // IFLA_INFO_DATA, VETH_INFO_PEER
+        expected.extend_from_slice(&[0; 16]); // the peer's ifinfomsg
+        expected.extend_from_slice(&[8, 0, 28, 0, y_fd, 0, 0, 0]); // IFLA_NET_NS_FD
+        expected.extend_from_slice(&[7, 0, 3, 0, b'v', b'1', 0, 0]); // IFLA_IFNAME "v1"
+        assert_eq!(bytes_of(veth(&end, &peer)), expected);
+    }
+
+    #[test]
+    fn move_rename_and_bring_up() {
+        // ip link set dev v2 netns x name e0 up mtu 1300 (v2 has index 5)
+        let (ns, fd) = some_ns();
+        let change = Change { name: Some("e0".into()), up: Some(true), mtu: Some(1300) };
+        let mut expected = header(56, 5, 5, true);
+        expected.extend_from_slice(&[8, 0, 28, 0, fd, 0, 0, 0]);
+        expected.extend_from_slice(&[8, 0, 4, 0, 0x14, 5, 0, 0]);
+        expected.extend_from_slice(&[7, 0, 3, 0, b'e', b'0', 0, 0]);
+        assert_eq!(bytes_of(move_to(5, &ns, &change)), expected);
+    }
+
+    #[test]
+    fn move_to_a_process_namespace() {
+        // ip link set dev v3 netns 1 (v3 has index 7)
+        let mut expected = header(40, 5, 7, false);
+        expected.extend_from_slice(&[8, 0, 19, 0, 1, 0, 0, 0]); // IFLA_NET_NS_PID 1
+        assert_eq!(bytes_of(move_to(7, &Netns::Pid(1), &Change::default())), expected);
+    }
+}
