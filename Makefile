@@ -47,7 +47,7 @@ demo: build
 # namespace; prints one ratio per figure (QUICK=1: a short run).
 .PHONY: bench
 bench: build
-	CARGO=$(CARGO) sh bench/run.sh $(BIN)
+	CARGO="$(CARGO)" sh bench/run.sh $(BIN)
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/netns
@@ -72,11 +72,14 @@ PKGWORK = $(CURDIR)/target/pkg
 DIST = $(PKGWORK)/netns-$(VERSION).tar.gz
 
 # A vendor/ directory (made by `make vendor`, shipped in the `dist` tarball) replaces crates.io,
-# so the build needs no network. The directory is given as an absolute path: a relative one in a
-# --config is resolved against a directory cargo chooses, not against this one.
+# so the build needs no network. The source replacement is a config file written here and
+# given to every cargo call through $(CARGO); it names vendor/ by its absolute path, because a
+# relative one in a --config file is resolved against that file's parent directory.
+VENDOR_CONFIG = $(CURDIR)/target/vendor-sources.toml
 ifneq ($(wildcard vendor/.),)
-override CARGO += --config 'source.crates-io.replace-with="vendored-sources"' \
-	--config 'source.vendored-sources.directory="$(CURDIR)/vendor"'
+$(shell mkdir -p target && printf '%s\n' '[source.crates-io]' 'replace-with = "vendored-sources"' \
+	'[source.vendored-sources]' 'directory = "$(CURDIR)/vendor"' >$(VENDOR_CONFIG))
+override CARGO += --config $(VENDOR_CONFIG)
 endif
 
 .PHONY: install-ip-link uninstall-ip-link
