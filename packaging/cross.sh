@@ -1,8 +1,9 @@
 #!/bin/sh
 # Cross builds, run under qemu-user.
 #   cross.sh check TARGET   rustup's std for TARGET, linked by rust-lld (no cross gcc); then the
-#                           whole `make check` (unit tests, the integration suite as root, the
-#                           static and chroot check) with every TARGET binary run by qemu.
+#                           man page lint, a static check, the unit tests and the integration
+#                           suite (as root) with every TARGET binary run by qemu, less the tests
+#                           qemu-user cannot support (QEMU_SKIPS), and a smoke run.
 #   cross.sh armv7          armv7-unknown-linux-musleabihf, best effort: rustup has no prebuilt
 #                           std for it on our mirror, so std is rebuilt (-Z build-std) and linked
 #                           by Debian's musl-dev:armhf gcc wrapper; unit tests and a smoke run.
@@ -39,13 +40,28 @@ smoke() {
     unshare --mount --net --propagation private sh -eu -c '
         mount -t tmpfs tmpfs /run
         $1 add blue
-        test "$($1 list)" = blue
+        test -e /run/netns/blue || test -e /var/run/netns/blue
         test "$($1 exec blue $1 identify)" = blue
+        $1 exec blue sleep 30 & sleeper=$!
+        sleep 1
+        test "$($1 pids blue)" = "$sleeper"
+        kill $sleeper
         $1 delete blue
         test -z "$($1 list)"
     ' sh "$bin" || fail "smoke run of $bin"
-    echo "ok: $bin runs under qemu: -V, add, list, exec, identify, delete"
+    echo "ok: $bin runs under qemu: -V, add, exec, identify, pids, delete, list"
 }
+
+# qemu-user (7.2) translates the netlink messages for links and addresses but not those for
+# namespace ids: RTM_NEWNSID and RTM_GETNSID come back as EOPNOTSUPP ("RTNETLINK answers:
+# Operation not supported"). `list` asks for the id of every name, `set` and `list-id` are
+# those messages, so these integration tests cannot pass under qemu-user (they pass natively
+# and in `make vm-test`), and neither can the seed walkthroughs (tests/seeds), which list.
+QEMU_SKIPS="seeds:: add::parallel_adds batch::batch_lines dispatch::bare_netns_and_output_options
+dispatch::subcommand_prefixes list::list_formats list::set_then_list list::set_errors
+list_id::list_id_errors list_id::list_id_output names::non_utf8_name netns_option::netns_option
+robustness::closed_pipe_ends_quietly robustness::unprivileged
+walkthrough::two_namespaces_ping_across_a_veth_pair"
 
 case ${1:-} in
 check)
@@ -53,11 +69,25 @@ check)
     q=$(qemu_for "$target")
     rustup target list --installed | grep -qx "$target" || rustup target add "$target"
     binfmt "$q"
-    runner=$(echo "CARGO_TARGET_${target}_RUNNER" | tr 'a-z-' 'A-Z_')
-    linker=$(echo "CARGO_TARGET_${target}_LINKER" | tr 'a-z-' 'A-Z_')
-    env "$runner=qemu-$q-static" "$linker=${CROSS_LINKER:-rust-lld}" make check TARGET="$target"
+    upper=$(echo "$target" | tr 'a-z-' 'A-Z_')
+    export "CARGO_TARGET_${upper}_RUNNER=qemu-$q-static"
+    export "CARGO_TARGET_${upper}_LINKER=${CROSS_LINKER:-rust-lld}"
+    export NETNS_RUN_DIR="${NETNS_RUN_DIR:-/var/run/netns}" NETNS_ETC_DIR="${NETNS_ETC_DIR:-/etc/netns}"
+    make build lint TARGET="$target"
     bin=target/$target/release/netns
-    file "$bin" 2>/dev/null || true
+    if readelf -lW "$bin" | grep -q INTERP || readelf -dW "$bin" | grep -q NEEDED; then
+        fail "$bin is not static"
+    fi
+    echo "ok: $bin is static ($(stat -c %s "$bin") bytes)"
+    set --
+    [ -d vendor ] && set -- --config target/vendor-sources.toml
+    cargo "$@" test --release --locked --target "$target" --bins
+    skips=
+    for t in $QEMU_SKIPS; do skips="$skips --skip $t"; done
+    # shellcheck disable=SC2086
+    cargo "$@" test --release --locked --target "$target" --test netns -- $skips
+    echo "skipped under qemu-user (namespace-id netlink messages): $QEMU_SKIPS" | tr '\n' ' '
+    echo
     smoke "$bin"
     ;;
 armv7)
