@@ -167,4 +167,4 @@ vm-test: build
 	VM_LINKS=$(VM_LINKS) VM_TIMEOUT=$(VM_TIMEOUT) sh packaging/vm/vm-test.sh $(BIN) $(PKGWORK)/vm
 
 sizes:
-	@for f in target/*/release/netns; do printf '%10s  %s\n' "$$(stat -c %s $$f)" "$$f"; done
+	@for f in target/release/netns target/*/release/netns; do [ -f $$f ] || continue; printf '%10s  %s\n' "$$(stat -c %s $$f)" "$$f"; done
