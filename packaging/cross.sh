@@ -106,7 +106,8 @@ armv7)
         -Z build-std=std,panic_abort --release --locked --target "$target"
     # RUSTC_BOOTSTRAP lets the stable toolchain take -Z build-std.
     RUSTC_BOOTSTRAP=1 cargo build "$@"
-    RUSTC_BOOTSTRAP=1 cargo test "$@" --bins
+    # The test harness runs with panic=abort too (-Z panic-abort-tests), or std is built twice.
+    RUSTC_BOOTSTRAP=1 cargo test "$@" -Z panic-abort-tests --bins
     bin=target/$target/release/netns
     file "$bin" 2>/dev/null || true
     echo "built $bin ($(stat -c %s "$bin") bytes)"
