@@ -64,6 +64,28 @@ pub fn umount2(target: &Path, flags: libc::c_int) -> io::Result<()> {
     check(unsafe { libc::umount2(target.as_ptr(), flags) }).map(drop)
 }
 
+/// openat(2), read-only and close-on-exec: a file of a directory we hold open, without walking
+/// the directory's path again.
+pub fn open_in(dir: BorrowedFd<'_>, name: &OsStr) -> io::Result<std::fs::File> {
+    let name = c_bytes(name)?;
+    // SAFETY: `name` is NUL-terminated and outlives the call; `dir` stays open for it.
+    let fd = check(unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
+    // SAFETY: `fd` was just opened and nothing else owns it.
+    Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
+}
+
+/// fstatat(2), following links: the device and inode of a file of a directory we hold open.
+pub fn stat_in(dir: BorrowedFd<'_>, name: &OsStr) -> io::Result<(u64, u64)> {
+    let name = c_bytes(name)?;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
+    // stays open for the call.
+    check(unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), 0) })?;
+    // SAFETY: fstatat succeeded, so it filled `st`.
+    let st = unsafe { st.assume_init() };
+    Ok((st.st_dev, st.st_ino))
+}
+
 /// Whether the file system holding `path` is mounted read-only (statvfs's ST_RDONLY).
 pub fn statvfs_read_only(path: &Path) -> io::Result<bool> {
     let path = c_path(path)?;
