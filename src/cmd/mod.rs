@@ -10,7 +10,7 @@ mod identify;
 mod link;
 mod list;
 mod list_id;
-mod monitor;
+pub mod monitor;
 mod pids;
 mod set;
 
