@@ -66,7 +66,7 @@ pub fn listing() -> io::Result<Option<Listing>> {
 
 impl Listing {
     pub fn open(&self, name: &OsStr) -> io::Result<File> {
-        sys::open_in(self.dir.as_fd(), name)
+        sys::openat(Some(self.dir.as_fd()), name)
     }
 
     pub fn ident(&self, name: &OsStr) -> io::Result<Ident> {
@@ -75,7 +75,7 @@ impl Listing {
 }
 
 pub fn open(name: &OsStr) -> io::Result<File> {
-    File::open(path_of(name))
+    sys::openat(None, path_of(name).as_os_str())
 }
 
 /// A namespace is the same namespace wherever it is bound: same device, same inode.

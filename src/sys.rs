@@ -64,12 +64,14 @@ pub fn umount2(target: &Path, flags: libc::c_int) -> io::Result<()> {
     check(unsafe { libc::umount2(target.as_ptr(), flags) }).map(drop)
 }
 
-/// openat(2), read-only and close-on-exec: a file of a directory we hold open, without walking
-/// the directory's path again.
-pub fn open_in(dir: BorrowedFd<'_>, name: &OsStr) -> io::Result<std::fs::File> {
+/// openat(2), read-only and close-on-exec: a file of a directory we hold open (without walking
+/// the directory's path again), or with `None` a path as open(2) takes it. Unlike musl's
+/// open(), which std's File::open calls, it costs no extra fcntl() for close-on-exec.
+pub fn openat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<std::fs::File> {
     let name = c_bytes(name)?;
-    // SAFETY: `name` is NUL-terminated and outlives the call; `dir` stays open for it.
-    let fd = check(unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
+    let dir = dir.map_or(libc::AT_FDCWD, |dir| dir.as_raw_fd());
+    // SAFETY: `name` is NUL-terminated and outlives the call; a borrowed `dir` stays open.
+    let fd = check(unsafe { libc::openat(dir, name.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
     // SAFETY: `fd` was just opened and nothing else owns it.
     Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
 }
