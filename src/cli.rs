@@ -58,6 +58,69 @@ fn matches(word: &OsStr, full: &str) -> bool {
     !word.is_empty() && full.as_bytes().starts_with(word.as_bytes())
 }
 
+/// ip's options, in the order ip tries them: the first whose name the word begins is the one
+/// (`-h` is -human, not -help; `-b` is -batch, not -brief; `-f` is -family, not -force).
+/// Exact ones (`-4`) are not abbreviations of anything.
+const OPTIONS: [(&str, Opt); 27] = [
+    ("-loops", Opt::Value("loops count")),
+    ("-family", Opt::Family),
+    ("=-4", Opt::Other),
+    ("=-6", Opt::Other),
+    ("=-0", Opt::Other),
+    ("=-M", Opt::Other),
+    ("=-B", Opt::Other),
+    ("-human", Opt::Other),
+    ("-human-readable", Opt::Other),
+    ("-iec", Opt::Other),
+    ("-stats", Opt::Other),
+    ("-statistics", Opt::Other),
+    ("-details", Opt::Other),
+    ("-resolve", Opt::Other),
+    ("-oneline", Opt::Other),
+    ("-timestamp", Opt::Other),
+    ("-tshort", Opt::Other),
+    ("-Version", Opt::Version),
+    ("-force", Opt::Force),
+    ("-batch", Opt::Batch),
+    ("-brief", Opt::Other),
+    ("-json", Opt::Json),
+    ("-pretty", Opt::Pretty),
+    ("-rcvbuf", Opt::Rcvbuf),
+    ("-help", Opt::Help),
+    ("-netns", Opt::Netns),
+    ("-Numeric", Opt::Other),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opt {
+    /// Means nothing to netns: only passed on to the system's ip.
+    Other,
+    /// The same, with a value.
+    Value(&'static str),
+    Family,
+    Version,
+    Force,
+    Batch,
+    Json,
+    Pretty,
+    Rcvbuf,
+    Help,
+    Netns,
+    All,
+}
+
+fn option(opt: &OsStr) -> Option<Opt> {
+    if is_color(opt) {
+        return Some(Opt::Other);
+    }
+    let found = OPTIONS.iter().find(|(name, _)| match name.strip_prefix('=') {
+        Some(exact) => opt.as_bytes() == exact.as_bytes(),
+        None => matches(opt, name),
+    });
+    // -all comes last in ip's order: `-a` is all.
+    found.map(|(_, o)| *o).or_else(|| matches(opt, "-all").then_some(Opt::All))
+}
+
 /// Reads the options in front of the object or command. Like `ip`, stops at the first word
 /// that does not start with a dash, or after `--`.
 pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
@@ -77,54 +140,32 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
         // `--all` is `-all`.
         let opt = OsStr::from_bytes(bytes.strip_prefix(b"-").filter(|b| b.starts_with(b"-")).unwrap_or(bytes));
         let mut value = |what: &'static str| rest.next().cloned().ok_or(Error::ArgRequired(what));
-        let m = |full: &str| matches(opt, full);
-        // Options for the netns object that ip would ignore elsewhere, or that we carry out
-        // for every object (-netns, -batch), are ours alone; the rest also go to the system's
-        // ip when we hand a command over.
-        let mut ours = false;
-        if m("-loops") {
-            value("loops count")?;
-        } else if m("-family") {
-            family(&value("family")?, prog)?;
-        } else if ["-4", "-6", "-0", "-M", "-B"].iter().any(|o| opt.as_bytes() == o.as_bytes()) {
-        } else if m("-human") || m("-human-readable") || m("-iec") {
-        } else if m("-stats") || m("-statistics") || m("-details") || m("-resolve") {
-        } else if m("-oneline") || m("-timestamp") || m("-tshort") {
-        } else if m("-Version") {
-            return Ok(Start::Version);
-        } else if m("-force") {
-            opts.force = true;
-            ours = true;
-        } else if m("-batch") {
-            opts.batch = Some(value("batch file")?);
-            ours = true;
-        } else if m("-brief") {
-        } else if m("-json") {
-            opts.json = true;
-        } else if m("-pretty") {
-            opts.pretty = true;
-        } else if m("-rcvbuf") {
-            let size = value("rcvbuf size")?;
-            if parse_int(&size).is_none() {
-                return Err(Error::InvalidArg { arg: size, why: "invalid rcvbuf size" });
-            }
-        } else if is_color(opt) {
-        } else if m("-help") {
-            return match prog {
-                Prog::Ip => Err(Error::IpUsage),
-                Prog::Netns => Ok(Start::Help),
-            };
-        } else if m("-netns") {
-            opts.netns = Some(value("netns name")?);
-            ours = true;
-        } else if m("-Numeric") {
-        } else if m("-all") {
-            opts.all = true;
-            ours = true;
-        } else {
+        let Some(kind) = option(opt) else {
             return Err(Error::UnknownOption(opt.to_owned()));
+        };
+        match kind {
+            Opt::Other | Opt::Json | Opt::Pretty => {}
+            Opt::Value(what) => drop(value(what)?),
+            Opt::Family => family(&value("family")?, prog)?,
+            Opt::Version => return Ok(Start::Version),
+            Opt::Force => opts.force = true,
+            Opt::Batch => opts.batch = Some(value("batch file")?),
+            Opt::Rcvbuf => {
+                let size = value("rcvbuf size")?;
+                if parse_int(&size).is_none() {
+                    return Err(Error::InvalidArg { arg: size, why: "invalid rcvbuf size" });
+                }
+            }
+            Opt::Help if prog == Prog::Ip => return Err(Error::IpUsage),
+            Opt::Help => return Ok(Start::Help),
+            Opt::Netns => opts.netns = Some(value("netns name")?),
+            Opt::All => opts.all = true,
         }
-        if !ours {
+        opts.json |= kind == Opt::Json;
+        opts.pretty |= kind == Opt::Pretty;
+        // What netns alone acts on stays ours; the rest also goes to the system's ip, values
+        // and all, when we hand a command over.
+        if !matches!(kind, Opt::Force | Opt::Batch | Opt::Netns | Opt::All) {
             let taken = before - rest.len();
             opts.pass.push(arg.clone());
             opts.pass.extend(args[args.len() - before..][..taken].iter().cloned());
@@ -548,8 +589,7 @@ fn split_words(line: &[u8]) -> Result<Vec<OsString>, Error> {
     const BLANKS: &[u8] = b" \t\r\n";
     let mut words = Vec::new();
     let mut rest = line;
-    loop {
-        let Some(start) = rest.iter().position(|b| !BLANKS.contains(b)) else { break };
+    while let Some(start) = rest.iter().position(|b| !BLANKS.contains(b)) {
         rest = &rest[start..];
         if words.len() >= MAX_WORDS {
             return Err(Error::TooManyArgs);

@@ -128,7 +128,7 @@ impl RunDir {
         OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0)
+            .mode(0o000)
             .open(&target)
             .map_err(|e| Error::CreateFile(target.clone(), e))?;
         let bound = match &source {

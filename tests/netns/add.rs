@@ -119,11 +119,7 @@ fn attach_names_a_process_namespace() {
         let attach = sb.run(&["netns", "attach", "b", &pid.to_string()]);
         assert_eq!(
             attach,
-            Observed {
-                out: vec![],
-                err: vec![],
-                status: Status::Code(0)
-            }
+            Observed::quiet_success()
         );
         assert_eq!(
             sb.inode("/run/netns/b"),
@@ -183,11 +179,7 @@ fn parallel_adds() {
         for (i, r) in results.iter().enumerate() {
             assert_eq!(
                 *r,
-                Observed {
-                    out: vec![],
-                    err: vec![],
-                    status: Status::Code(0)
-                },
+                Observed::quiet_success(),
                 "add ns{i}"
             );
         }
@@ -252,11 +244,7 @@ fn add_makes_the_run_dir_with_parents() {
             let add = sb.run(&["netns", "add", "a"]);
             assert_eq!(
                 add,
-                Observed {
-                    out: vec![],
-                    err: vec![],
-                    status: Status::Code(0)
-                },
+                Observed::quiet_success(),
                 "add with no /var/run"
             );
             Check::IsNetns("/var/run/netns/a").assert();

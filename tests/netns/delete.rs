@@ -94,11 +94,7 @@ fn delete_again_after_busy() {
         let second = sb.run(&["netns", "del", "x"]);
         assert_eq!(
             second,
-            Observed {
-                out: vec![],
-                err: vec![],
-                status: Status::Code(0)
-            },
+            Observed::quiet_success(),
             "second delete"
         );
         Check::Entries(&[]).assert();

@@ -135,6 +135,11 @@ impl Observed {
             status: o.status.into(),
         }
     }
+    /// What a successful command that prints nothing shows: nothing, and status 0.
+    pub fn quiet_success() -> Observed {
+        Observed { out: vec![], err: vec![], status: Status::Code(0) }
+    }
+
     pub fn out_str(&self) -> String {
         String::from_utf8_lossy(&self.out).into_owned()
     }

@@ -115,11 +115,7 @@ fn set_then_list() {
             let set = sb.run(&["netns", "set", name, id]);
             assert_eq!(
                 set,
-                Observed {
-                    out: vec![],
-                    err: vec![],
-                    status: Status::Code(0)
-                },
+                Observed::quiet_success(),
                 "set {name} {id:?}"
             );
         }

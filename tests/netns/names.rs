@@ -94,11 +94,7 @@ fn non_utf8_name() {
         let add = sb.run_with(&[], Via::Netns, &os_bytes(&[b"netns", b"add", name]), None);
         assert_eq!(
             add,
-            Observed {
-                out: vec![],
-                err: vec![],
-                status: Status::Code(0)
-            },
+            Observed::quiet_success(),
             "add \\xff\\xfe"
         );
         let list = sb.run(&["netns", "list"]);
