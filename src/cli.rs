@@ -138,7 +138,9 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
         rest.next();
         let before = rest.len();
         // `--all` is `-all`.
-        let opt = OsStr::from_bytes(bytes.strip_prefix(b"-").filter(|b| b.starts_with(b"-")).unwrap_or(bytes));
+        let opt = OsStr::from_bytes(
+            bytes.strip_prefix(b"-").filter(|b| b.starts_with(b"-")).unwrap_or(bytes),
+        );
         let mut value = |what: &'static str| rest.next().cloned().ok_or(Error::ArgRequired(what));
         let Some(kind) = option(opt) else {
             return Err(Error::UnknownOption(opt.to_owned()));
@@ -196,10 +198,39 @@ fn is_color(opt: &OsStr) -> bool {
 
 /// ip's objects in ip's order: `n` is neighbour, `net` is netns.
 const OBJECTS: [&str; 33] = [
-    "address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable",
-    "ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tunl", "tuntap", "tap", "token",
-    "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule", "netns", "netconf", "vrf",
-    "sr", "nexthop", "mptcp", "ioam", "help",
+    "address",
+    "addrlabel",
+    "maddress",
+    "route",
+    "rule",
+    "neighbor",
+    "neighbour",
+    "ntable",
+    "ntbl",
+    "link",
+    "l2tp",
+    "fou",
+    "ila",
+    "macsec",
+    "tunnel",
+    "tunl",
+    "tuntap",
+    "tap",
+    "token",
+    "tcpmetrics",
+    "tcp_metrics",
+    "monitor",
+    "xfrm",
+    "mroute",
+    "mrule",
+    "netns",
+    "netconf",
+    "vrf",
+    "sr",
+    "nexthop",
+    "mptcp",
+    "ioam",
+    "help",
 ];
 
 /// What the words after the options ask for under the name `ip`.
@@ -231,7 +262,13 @@ pub enum LinkCommand {
     /// `add ... type veth [peer ...]`
     AddVeth { end: LinkEnd, peer: LinkEnd },
     /// `set [dev] DEV netns NS [name NEW] [up|down] [mtu N]`
-    Move { dev: OsString, netns: OsString, name: Option<String>, up: Option<bool>, mtu: Option<u32> },
+    Move {
+        dev: OsString,
+        netns: OsString,
+        name: Option<String>,
+        up: Option<bool>,
+        mtu: Option<u32>,
+    },
 }
 
 /// One end of a new link as written: the namespace is still a word.
@@ -314,10 +351,10 @@ fn parse_end<'a>(
                 end.netns = Some(ns.clone());
             }
             b"type" => return Ok(Some((end, dev, Some(value()?)))),
-            b"dev" if dev.is_none() => dev = Some(ifname(value()?, "\"dev\" not a valid ifname", 128)?),
-            _ if dev.is_none() => {
-                dev = Some(ifname(word, "\"dev\" not a valid ifname", 128)?)
+            b"dev" if dev.is_none() => {
+                dev = Some(ifname(value()?, "\"dev\" not a valid ifname", 128)?)
             }
+            _ if dev.is_none() => dev = Some(ifname(word, "\"dev\" not a valid ifname", 128)?),
             _ => return Ok(None),
         }
     }
@@ -658,17 +695,32 @@ mod tests {
         let long = "0".repeat(256);
         for bad in ["", ".", "..", "a/b", long.as_str()] {
             for verb in ["add", "foo", "help", "list"] {
-                assert!(matches!(command(&[verb, bad]), Err(Error::InvalidName(_))), "{verb} {bad:?}");
+                assert!(
+                    matches!(command(&[verb, bad]), Err(Error::InvalidName(_))),
+                    "{verb} {bad:?}"
+                );
             }
         }
-        assert_eq!(command(&["add", &"0".repeat(255)]).unwrap(), Command::Add("0".repeat(255).into()));
+        assert_eq!(
+            command(&["add", &"0".repeat(255)]).unwrap(),
+            Command::Add("0".repeat(255).into())
+        );
     }
 
     #[test]
     fn all_skips_the_name_check_except_where_a_name_is_created() {
-        assert_eq!(parse_command(true, &os(&["exec", "/bin/true"])).unwrap(), Command::ExecAll(os(&["/bin/true"])));
-        assert!(matches!(parse_command(true, &os(&["add", "../evil"])), Err(Error::InvalidName(_))));
-        assert!(matches!(parse_command(true, &os(&["attach", "../evil", "1"])), Err(Error::InvalidName(_))));
+        assert_eq!(
+            parse_command(true, &os(&["exec", "/bin/true"])).unwrap(),
+            Command::ExecAll(os(&["/bin/true"]))
+        );
+        assert!(matches!(
+            parse_command(true, &os(&["add", "../evil"])),
+            Err(Error::InvalidName(_))
+        ));
+        assert!(matches!(
+            parse_command(true, &os(&["attach", "../evil", "1"])),
+            Err(Error::InvalidName(_))
+        ));
     }
 
     #[test]
@@ -703,7 +755,10 @@ mod tests {
         );
         assert!(matches!(command(&["list-id", "nsid"]), Err(Error::Incomplete)));
         assert!(matches!(command(&["list-id", "targ", "1"]), Err(Error::Usage)));
-        assert!(matches!(command(&["list-id", "nsid", "1", "nsid", "2"]), Err(Error::Duplicate { key: "nsid", .. })));
+        assert!(matches!(
+            command(&["list-id", "nsid", "1", "nsid", "2"]),
+            Err(Error::Duplicate { key: "nsid", .. })
+        ));
         assert!(matches!(command(&["list-id", "nsid", "-1"]), Err(Error::InvalidArg { .. })));
     }
 
@@ -718,7 +773,10 @@ mod tests {
         assert_eq!((opts.batch, opts.netns), (Some("f".into()), Some("x".into())));
         assert_eq!(rest, os(&["list"]));
         assert_eq!(run(&["--", "-x"]).1, os(&["-x"]));
-        assert!(matches!(parse_options(Prog::Ip, &os(&["-f", "netns"])), Err(Error::InvalidArg { .. })));
+        assert!(matches!(
+            parse_options(Prog::Ip, &os(&["-f", "netns"])),
+            Err(Error::InvalidArg { .. })
+        ));
         assert!(matches!(parse_options(Prog::Ip, &os(&["-x"])), Err(Error::UnknownOption(_))));
         assert!(matches!(parse_options(Prog::Ip, &os(&["-c=x"])), Err(Error::UnknownOption(_))));
         assert!(matches!(parse_options(Prog::Ip, &os(&["-n"])), Err(Error::ArgRequired(_))));
@@ -746,43 +804,88 @@ mod tests {
             ..LinkEnd::default()
         };
         let cases: &[(&[&str], LinkEnd, LinkEnd)] = &[
-            (&["add", "veth0", "type", "veth", "peer", "name", "veth1"], end("veth0", None), end("veth1", None)),
-            (&["add", "name", "tap1", "type", "veth", "peer", "name", "tap2"], end("tap1", None), end("tap2", None)),
-            (&["add", "eth0", "netns", "host1", "type", "veth", "peer", "name", "e1", "netns", "router1"], end("eth0", Some("host1")), end("e1", Some("router1"))),
+            (
+                &["add", "veth0", "type", "veth", "peer", "name", "veth1"],
+                end("veth0", None),
+                end("veth1", None),
+            ),
+            (
+                &["add", "name", "tap1", "type", "veth", "peer", "name", "tap2"],
+                end("tap1", None),
+                end("tap2", None),
+            ),
+            (
+                &[
+                    "add", "eth0", "netns", "host1", "type", "veth", "peer", "name", "e1", "netns",
+                    "router1",
+                ],
+                end("eth0", Some("host1")),
+                end("e1", Some("router1")),
+            ),
             (&["a", "v4", "type", "veth", "peer", "v5"], end("v4", None), end("v5", None)),
         ];
         for (words, end, peer) in cases {
             match link(words).unwrap() {
-                Some(LinkCommand::AddVeth { end: e, peer: p }) => assert_eq!((&e, &p), (end, peer), "{words:?}"),
+                Some(LinkCommand::AddVeth { end: e, peer: p }) => {
+                    assert_eq!((&e, &p), (end, peer), "{words:?}")
+                }
                 other => panic!("{words:?}: {other:?}"),
             }
         }
-        let mtu = link(&["add", "name", "v", "mtu", "1500", "address", "2:0:0:0:0:a", "type", "veth"]).unwrap();
+        let mtu =
+            link(&["add", "name", "v", "mtu", "1500", "address", "2:0:0:0:0:a", "type", "veth"])
+                .unwrap();
         let Some(LinkCommand::AddVeth { end, .. }) = mtu else { panic!("{mtu:?}") };
         assert_eq!((end.mtu, end.address), (Some(1500), Some(vec![2, 0, 0, 0, 0, 10])));
     }
 
     #[test]
     fn other_link_commands_go_to_the_system_ip() {
-        for words in [&["add", "s1", "type", "bridge"][..], &["set", "veth0", "up"], &["show"], &["add", "x", "txqueuelen", "5", "type", "veth"], &["del", "veth0"]] {
+        for words in [
+            &["add", "s1", "type", "bridge"][..],
+            &["set", "veth0", "up"],
+            &["show"],
+            &["add", "x", "txqueuelen", "5", "type", "veth"],
+            &["del", "veth0"],
+        ] {
             assert_eq!(link(words).unwrap(), None, "{words:?}");
         }
     }
 
     #[test]
     fn moves_are_ours() {
-        let moved = link(&["set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu", "1400"]).unwrap();
-        let expected = LinkCommand::Move { dev: "veth1".into(), netns: "ns0".into(), name: Some("eth0".into()), up: Some(true), mtu: Some(1400) };
+        let moved =
+            link(&["set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu", "1400"])
+                .unwrap();
+        let expected = LinkCommand::Move {
+            dev: "veth1".into(),
+            netns: "ns0".into(),
+            name: Some("eth0".into()),
+            up: Some(true),
+            mtu: Some(1400),
+        };
         assert_eq!(moved, Some(expected));
     }
 
     #[test]
     fn link_errors_read_as_iproute2s() {
         assert!(matches!(link(&["add", "a/b", "type", "veth"]), Err(Error::InvalidArg { .. })));
-        assert!(matches!(link(&["add", "v0", "mtu", "x", "type", "veth"]), Err(Error::InvalidArg { .. })));
-        assert!(matches!(link(&["add", "v0", "address", "zz", "type", "veth"]), Err(Error::Lladdr(_))));
-        assert!(matches!(link(&["add", "v2", "name", "v3", "type", "veth"]), Err(Error::NameAndDev)));
-        assert!(matches!(link(&["add", "v6", "type", "veth", "peer", "name", "v7", "peer", "name", "v8"]), Err(Error::Duplicate { key: "name", .. })));
+        assert!(matches!(
+            link(&["add", "v0", "mtu", "x", "type", "veth"]),
+            Err(Error::InvalidArg { .. })
+        ));
+        assert!(matches!(
+            link(&["add", "v0", "address", "zz", "type", "veth"]),
+            Err(Error::Lladdr(_))
+        ));
+        assert!(matches!(
+            link(&["add", "v2", "name", "v3", "type", "veth"]),
+            Err(Error::NameAndDev)
+        ));
+        assert!(matches!(
+            link(&["add", "v6", "type", "veth", "peer", "name", "v7", "peer", "name", "v8"]),
+            Err(Error::Duplicate { key: "name", .. })
+        ));
         assert!(matches!(link(&["set", "v0", "netns"]), Err(Error::Incomplete)));
     }
 
@@ -794,7 +897,13 @@ mod tests {
         while let Some(words) = batch.next_command().unwrap() {
             commands.push(words);
         }
-        let expected = [os(&["netns", "exec", "a", "echo", "a  b"]), os(&[]), os(&[]), os(&["netns", "exec", "a", "echo", "c", "d"]), os(&["x", "y"])];
+        let expected = [
+            os(&["netns", "exec", "a", "echo", "a  b"]),
+            os(&[]),
+            os(&[]),
+            os(&["netns", "exec", "a", "echo", "c", "d"]),
+            os(&["x", "y"]),
+        ];
         assert_eq!(commands, expected);
         assert_eq!(batch.line, 6);
         assert!(matches!(Batch::new(&b"a \"b\n"[..]).next_command(), Err(Error::Unterminated)));

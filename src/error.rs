@@ -39,8 +39,14 @@ pub enum Error {
     InvalidName(OsString),
     UnknownCommand(OsString),
     UnknownOption(OsString),
-    InvalidArg { arg: OsString, why: &'static str },
-    Duplicate { key: &'static str, arg: OsString },
+    InvalidArg {
+        arg: OsString,
+        why: &'static str,
+    },
+    Duplicate {
+        key: &'static str,
+        arg: OsString,
+    },
     NameAndDev,
     Incomplete,
     ArgRequired(&'static str),
@@ -68,7 +74,11 @@ pub enum Error {
     BindRunDir(io::Error),
     CreateFile(PathBuf, io::Error),
     Unshare(OsString, io::Error),
-    Bind { source: PathBuf, target: PathBuf, err: io::Error },
+    Bind {
+        source: PathBuf,
+        target: PathBuf,
+        err: io::Error,
+    },
     RemoveFile(PathBuf, io::Error),
     OpenDir(io::Error),
     /// iproute2's `identify` words this one without the space after the colon.
@@ -144,7 +154,8 @@ impl Error {
     /// `ip -batch` stops at once, without "Command failed", on the errors it meets by calling
     /// exit() rather than returning: usage errors and a killed child.
     pub fn ends_batch(&self) -> bool {
-        matches!(self, Error::Killed) || (self.exit_code() == 255 && !matches!(self, Error::Enter(_)))
+        matches!(self, Error::Killed)
+            || (self.exit_code() == 255 && !matches!(self, Error::Enter(_)))
     }
 
     /// The message as bytes, newline included; empty for failures already reported.

@@ -108,7 +108,8 @@ pub fn veth(end: &End, peer: &End) -> NetlinkMessage<Link> {
     let peer = [ifinfomsg(0, None), emit(&peer.attributes())].concat();
     let data = emit(&[DefaultNla::new(VETH_INFO_PEER, peer)]);
     // The kind without a NUL, as iproute2 sends it.
-    let info = [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
+    let info =
+        [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
     let mut attrs = end.attributes();
     attrs.push(DefaultNla::new(IFLA_LINKINFO, emit(&info)));
     request([ifinfomsg(0, None), emit(&attrs)].concat(), NLM_F_CREATE | NLM_F_EXCL)

@@ -158,7 +158,10 @@ impl Rtnl {
     }
 
     /// Reads replies to the last request until `pick` makes an answer of one.
-    fn answer<T>(&mut self, pick: impl Fn(Reply) -> Option<Result<T, Failure>>) -> Result<T, Failure> {
+    fn answer<T>(
+        &mut self,
+        pick: impl Fn(Reply) -> Option<Result<T, Failure>>,
+    ) -> Result<T, Failure> {
         loop {
             for msg in self.recv::<Nsid>()? {
                 if msg.header.sequence_number != self.seq {
@@ -199,7 +202,12 @@ impl Rtnl {
         }
     }
 
-    fn request(&mut self, kind: u16, flags: u16, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Nsid> {
+    fn request(
+        &mut self,
+        kind: u16,
+        flags: u16,
+        attrs: Vec<NsidAttribute>,
+    ) -> NetlinkMessage<Nsid> {
         self.seq = self.seq.wrapping_add(1);
         encode(kind, flags, self.seq, attrs)
     }
@@ -312,10 +320,9 @@ fn kernel_reply<T>(msg: NetlinkMessage<T>) -> Reply<T> {
             Reply::Refused(Kernel { errno: -err.raw_code(), message: ext_ack_text(tlvs) })
         }
         NetlinkPayload::Done(done) if done.code == 0 => Reply::Done,
-        NetlinkPayload::Done(done) => Reply::Refused(Kernel {
-            errno: -done.code,
-            message: ext_ack_text(&done.extended_ack),
-        }),
+        NetlinkPayload::Done(done) => {
+            Reply::Refused(Kernel { errno: -done.code, message: ext_ack_text(&done.extended_ack) })
+        }
         _ => Reply::Ack,
     }
 }
@@ -386,8 +393,12 @@ mod tests {
     fn requests_are_laid_out_as_iproute2s() {
         let seq = u32::from_le_bytes(SEQ);
         let fd = NsidAttribute::Fd(6);
-        assert_eq!(bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, seq, vec![fd.clone()])), get_by_fd());
-        let set = encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, seq, vec![fd, NsidAttribute::Id(20)]);
+        assert_eq!(
+            bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, seq, vec![fd.clone()])),
+            get_by_fd()
+        );
+        let set =
+            encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, seq, vec![fd, NsidAttribute::Id(20)]);
         assert_eq!(bytes_of(&set), set_20());
     }
 
@@ -398,7 +409,10 @@ mod tests {
         bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 1, 0, 5, 0, 0, 0]);
         let msgs = split::<Nsid>(&bytes).unwrap();
         assert_eq!(msgs.len(), 1);
-        assert!(matches!(reply(msgs.into_iter().next().unwrap()), Reply::Peer(Peer { nsid: 5, current: None })));
+        assert!(matches!(
+            reply(msgs.into_iter().next().unwrap()),
+            Reply::Peer(Peer { nsid: 5, current: None })
+        ));
     }
 
     fn refusal(bytes: &[u8]) -> Kernel {
@@ -410,7 +424,10 @@ mod tests {
 
     #[test]
     fn a_refusal_carries_errno_and_extended_ack_text() {
-        let expected = Kernel { errno: libc::EEXIST, message: Some("Peer netns already has a nsid assigned".into()) };
+        let expected = Kernel {
+            errno: libc::EEXIST,
+            message: Some("Peer netns already has a nsid assigned".into()),
+        };
         // As iproute2 received it: the whole request echoed, then the attributes.
         let mut full = header(108, 2, [0, 2]);
         full.extend_from_slice(&(-libc::EEXIST).to_le_bytes());

@@ -134,8 +134,9 @@ impl RunDir {
         let bound = match &source {
             Source::New => create_bound(name, &target),
             Source::Pid(_) => {
-                sys::mount(Some(source.path().as_os_str()), &target, None, sys::MS_BIND)
-                    .map_err(|err| Error::Bind { source: source.path(), target: target.clone(), err })
+                sys::mount(Some(source.path().as_os_str()), &target, None, sys::MS_BIND).map_err(
+                    |err| Error::Bind { source: source.path(), target: target.clone(), err },
+                )
             }
         };
         if bound.is_err() {

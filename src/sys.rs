@@ -13,11 +13,7 @@ pub use libc::{
 };
 
 fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
-    if ret == -1 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(ret)
-    }
+    if ret == -1 { Err(io::Error::last_os_error()) } else { Ok(ret) }
 }
 
 /// A path for the kernel. Arguments and batch lines can carry a NUL byte, which no path can:
