@@ -240,6 +240,8 @@ pub enum Object<'a> {
     Netns(&'a [OsString]),
     /// The link command words: some of them are ours to do.
     Link(&'a [OsString]),
+    /// The address command words: adding an IPv4 address is ours to do.
+    Address(&'a [OsString]),
     /// For the system's ip; `known` when ip knows the object.
     Other { known: bool },
 }
@@ -251,6 +253,7 @@ pub fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
     Ok(match OBJECTS.iter().find(|full| matches(word, full)) {
         Some(&"netns") => Object::Netns(rest),
         Some(&"link") => Object::Link(rest),
+        Some(&"address") => Object::Address(rest),
         Some(&"help") => return Err(Error::IpUsage),
         known => Object::Other { known: known.is_some() },
     })
@@ -261,10 +264,10 @@ pub fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
 pub enum LinkCommand {
     /// `add ... type veth [peer ...]`
     AddVeth { end: LinkEnd, peer: LinkEnd },
-    /// `set [dev] DEV netns NS [name NEW] [up|down] [mtu N]`
-    Move {
+    /// `set [dev] DEV [netns NS] [name NEW] [up|down] [mtu N]`
+    Set {
         dev: OsString,
-        netns: OsString,
+        netns: Option<OsString>,
         name: Option<String>,
         up: Option<bool>,
         mtu: Option<u32>,
@@ -281,13 +284,15 @@ pub struct LinkEnd {
 }
 
 /// An `ip link` command we do ourselves, or `None` for the system's ip: veth pairs (busybox's
-/// ip drops `peer name`) and moves to another namespace (busybox's takes only a PID).
+/// ip drops `peer name`), moves to another namespace (busybox's takes only a PID), and the
+/// plain changes that go with them (up, down, name, mtu), so that a namespace can be wired
+/// with this program alone.
 pub fn parse_link(words: &[OsString]) -> Result<Option<LinkCommand>, Error> {
     let Some((verb, args)) = words.split_first() else { return Ok(None) };
     if matches(verb, "add") {
         parse_add(args)
     } else if matches(verb, "set") || matches(verb, "change") {
-        parse_move(args)
+        parse_set(args)
     } else {
         Ok(None)
     }
@@ -361,7 +366,7 @@ fn parse_end<'a>(
     Ok(Some((end, dev, None)))
 }
 
-fn parse_move(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
+fn parse_set(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
     let (mut dev, mut netns, mut name, mut up, mut mtu_) = (None, None, None, None, None);
     let mut words = args.iter();
     while let Some(word) = words.next() {
@@ -377,10 +382,7 @@ fn parse_move(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
             _ => return Ok(None),
         }
     }
-    Ok(match (dev, netns) {
-        (Some(dev), Some(netns)) => Some(LinkCommand::Move { dev, netns, name, up, mtu: mtu_ }),
-        _ => None,
-    })
+    Ok(dev.map(|dev| LinkCommand::Set { dev, netns, name, up, mtu: mtu_ }))
 }
 
 /// A name the kernel can give a link: not empty, shorter than `limit`, no `/`, no blanks.
@@ -412,6 +414,51 @@ fn lladdr(word: &OsString) -> Result<Vec<u8>, Error> {
         })
         .collect::<Option<Vec<u8>>>()
         .ok_or(Error::Lladdr(word.clone()))
+}
+
+/// `ip addr add [local] A.B.C.D[/N] dev DEV`, the one address command we do ourselves.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AddAddress {
+    pub local: [u8; 4],
+    pub prefix: u8,
+    pub dev: OsString,
+}
+
+/// An `ip addr` command we do ourselves, or `None` for the system's ip (IPv6, peers,
+/// broadcast, labels, ... and every other verb).
+pub fn parse_addr(words: &[OsString]) -> Result<Option<AddAddress>, Error> {
+    let Some((verb, args)) = words.split_first() else { return Ok(None) };
+    if !matches(verb, "add") {
+        return Ok(None);
+    }
+    let (mut local, mut dev) = (None, None);
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match word.as_bytes() {
+            b"dev" => dev = Some(words.next().ok_or(Error::Incomplete)?.clone()),
+            b"local" if local.is_none() => local = Some(words.next().ok_or(Error::Incomplete)?),
+            _ if local.is_none() && !word.as_bytes().starts_with(b"-") => local = Some(word),
+            _ => return Ok(None),
+        }
+    }
+    let Some(local) = local else { return Ok(None) };
+    if local.as_bytes().contains(&b':') {
+        return Ok(None);
+    }
+    let (local, prefix) = ipv4_prefix(local).ok_or_else(|| Error::BadPrefix(local.clone()))?;
+    let dev = dev.ok_or(Error::NoDev)?;
+    Ok(Some(AddAddress { local, prefix, dev }))
+}
+
+/// `A.B.C.D` or `A.B.C.D/N`: four decimal bytes, and a prefix length of at most 32.
+fn ipv4_prefix(word: &OsStr) -> Option<([u8; 4], u8)> {
+    let text = word.to_str()?;
+    let (addr, prefix) = match text.split_once('/') {
+        Some((addr, prefix)) => (addr, prefix.parse::<u8>().ok().filter(|p| *p <= 32)?),
+        None => (text, 32),
+    };
+    let octets: Vec<u8> = addr.split('.').map(|o| o.parse().ok()).collect::<Option<_>>()?;
+    Some((octets.try_into().ok()?, prefix))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -843,7 +890,7 @@ mod tests {
     fn other_link_commands_go_to_the_system_ip() {
         for words in [
             &["add", "s1", "type", "bridge"][..],
-            &["set", "veth0", "up"],
+            &["set", "veth0", "master", "br0"],
             &["show"],
             &["add", "x", "txqueuelen", "5", "type", "veth"],
             &["del", "veth0"],
@@ -852,14 +899,40 @@ mod tests {
         }
     }
 
+    fn addr(words: &[&str]) -> Result<Option<AddAddress>, Error> {
+        parse_addr(&os(words))
+    }
+
+    #[test]
+    fn ipv4_addresses_are_ours() {
+        let ours = AddAddress { local: [198, 18, 0, 1], prefix: 24, dev: "veth0".into() };
+        let seed = addr(&["add", "local", "198.18.0.1/24", "dev", "veth0"]).unwrap();
+        assert_eq!(seed.as_ref(), Some(&ours));
+        assert_eq!(addr(&["a", "198.18.0.1/24", "dev", "veth0"]).unwrap(), Some(ours));
+        let host = addr(&["add", "198.18.0.3", "dev", "v0"]).unwrap();
+        assert_eq!(host.map(|a| a.prefix), Some(32));
+        for other in [
+            &["add", "2001:db8::1/64", "dev", "v0"][..],
+            &["add", "198.18.0.1/24", "brd", "+", "dev", "v0"],
+            &["del", "198.18.0.1/24", "dev", "v0"],
+            &["show"],
+        ] {
+            assert_eq!(addr(other).unwrap(), None, "{other:?}");
+        }
+        for bad in ["x/24", "198.18.0.1/33", "198.18.0", "198.18.0.256"] {
+            assert!(matches!(addr(&["add", bad, "dev", "v0"]), Err(Error::BadPrefix(_))), "{bad}");
+        }
+        assert!(matches!(addr(&["add", "198.18.0.1/24"]), Err(Error::NoDev)));
+    }
+
     #[test]
     fn moves_are_ours() {
         let moved =
             link(&["set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu", "1400"])
                 .unwrap();
-        let expected = LinkCommand::Move {
+        let expected = LinkCommand::Set {
             dev: "veth1".into(),
-            netns: "ns0".into(),
+            netns: Some("ns0".into()),
             name: Some("eth0".into()),
             up: Some(true),
             mtu: Some(1400),

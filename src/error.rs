@@ -57,6 +57,8 @@ pub enum Error {
     /// No other ip to hand an object to.
     NoSystemIp(OsString),
     Lladdr(OsString),
+    BadPrefix(OsString),
+    NoDev,
     NoDevice(OsString),
     NoName,
     NoNameAndPid,
@@ -192,6 +194,10 @@ impl Error {
                 .b(word)
                 .s("\" is for the system's ip, and there is no other ip or busybox on PATH."),
             Error::Lladdr(word) => m.s("\"").b(word).s("\" is invalid lladdr."),
+            Error::BadPrefix(word) => {
+                m.s("Error: any valid prefix is expected rather than \"").b(word).s("\".")
+            }
+            Error::NoDev => m.s("Not enough information: \"dev\" argument is required."),
             Error::NoDevice(dev) => m.s("Cannot find device \"").b(dev).s("\""),
             Error::NoName => m.s("No netns name specified"),
             Error::NoNameAndPid => m.s("No netns name and PID specified"),

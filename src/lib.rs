@@ -2,6 +2,7 @@
 //! `ip netns` takes; started as `ip`, it takes `ip`'s own command line. The library is the whole
 //! program but for `main`; it is a library so that fuzz targets can reach the parsers.
 
+pub mod addr;
 pub mod cli;
 pub mod cmd;
 pub mod enter;

@@ -60,6 +60,42 @@ impl NetlinkDeserializable for Nsid {
     }
 }
 
+/// A request laid out by hand: its message type, and the bytes after the netlink header. Only
+/// acknowledgements answer these, so they are never parsed back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw {
+    kind: u16,
+    payload: Vec<u8>,
+}
+
+impl NetlinkSerializable for Raw {
+    fn message_type(&self) -> u16 {
+        self.kind
+    }
+
+    fn buffer_len(&self) -> usize {
+        self.payload.len()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        buffer.copy_from_slice(&self.payload)
+    }
+}
+
+/// A hand-laid request of type `kind` with these header flags.
+pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> NetlinkMessage<Raw> {
+    let mut header = NetlinkHeader::default();
+    header.flags = flags;
+    NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Raw { kind, payload }))
+}
+
+/// Netlink attributes laid out one after the other, padded as the kernel wants them.
+pub fn attributes(attrs: &[netlink_packet_core::DefaultNla]) -> Vec<u8> {
+    let mut bytes = vec![0; attrs.buffer_len()];
+    attrs.emit(&mut bytes);
+    bytes
+}
+
 /// What the kernel says of one peer namespace: its id here and, asked relative to a target
 /// namespace, its id there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

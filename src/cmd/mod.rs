@@ -48,6 +48,10 @@ fn run_line(prog: Prog, opts: &Options, words: &[OsString], batch: bool) -> Resu
                 Some(command) => return link::run(command),
                 None => return handoff::run(opts, words, batch, true),
             },
+            Object::Address(rest) => match cli::parse_addr(rest)? {
+                Some(command) => return link::add_address(command),
+                None => return handoff::run(opts, words, batch, true),
+            },
             Object::Other { known } => return handoff::run(opts, words, batch, known),
         },
     };

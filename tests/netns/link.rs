@@ -32,6 +32,13 @@ fn link_errors_read_as_iproute2s() {
         &["link", "set", "nodev", "netns", "1"],
         &["link", "set", "v0", "netns"],
         &["link", "set", "dev", "v0", "netns", "99999999"],
+        &["link", "set", "nodev", "up"],
+        &["addr", "add", "x/24", "dev", "v0"],
+        &["addr", "add", "198.18.0.1/33", "dev", "v0"],
+        &["addr", "add", "198.18.0.1/24"],
+        &["addr", "add", "198.18.0.1/24", "dev", "nodev"],
+        &["addr", "add", "198.18.0.1/24", "dev", "v0"],
+        &["addr", "add", "198.18.0.1/24", "dev", "v0"],
     ];
     scenario(Compare::Full, false, |sb| lines.iter().map(|argv| ip(sb, argv)).collect::<Vec<_>>());
 }
@@ -81,6 +88,37 @@ fn moves_with_rename_up_and_mtu_on_one_line() {
         let gone = ip(sb, &["link", "show", "veth1"]);
         assert_ne!(gone.status, Status::Code(0), "veth1 left our namespace");
         (steps, moved, gone.status)
+    });
+}
+
+#[test]
+fn addresses_and_up_without_any_other_ip() {
+    scenario(Compare::Full, false, |sb| {
+        sb.ok(&["netns", "add", "ns1"]);
+        let ours = |argv: &[&str]| {
+            // No other ip on PATH: these are ours to do.
+            let mut cmd = sb.command(&[], Via::Ip, &os(argv));
+            cmd.env("PATH", "/run/nothing");
+            sb.output(cmd, None)
+        };
+        let steps = [
+            ours(&["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]),
+            ours(&["link", "set", "veth1", "netns", "ns1"]),
+            ours(&["addr", "add", "198.18.0.1/24", "dev", "veth0"]),
+            ours(&["-n", "ns1", "addr", "add", "local", "198.18.0.2/24", "dev", "veth1"]),
+            ours(&["link", "set", "dev", "veth0", "up"]),
+            ours(&["-n", "ns1", "link", "set", "veth1", "up"]),
+            ours(&["-n", "ns1", "link", "set", "lo", "up"]),
+        ];
+        assert!(steps.iter().all(|s| *s == Observed::quiet_success()), "{steps:?}");
+        // iproute2's view of the result, through the hand-over.
+        let shown = [
+            ip(sb, &["-4", "-o", "addr", "show", "dev", "veth0"]),
+            ip(sb, &["-n", "ns1", "-4", "-o", "addr", "show", "dev", "veth1"]),
+            ip(sb, &["-n", "ns1", "-o", "link", "show", "lo"]),
+        ];
+        let flags = sys_of(sb, "ns1", "veth1/flags");
+        (steps, shown, flags)
     });
 }
 
