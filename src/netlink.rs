@@ -328,14 +328,15 @@ fn invalid(e: DecodeError) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())
 }
 
-enum Reply<T = Peer> {
+/// What one message from the kernel says (public for the fuzz target).
+pub enum Reply<T = Peer> {
     Peer(T),
     Ack,
     Done,
     Refused(Kernel),
 }
 
-fn reply(msg: NetlinkMessage<Nsid>) -> Reply {
+pub fn reply(msg: NetlinkMessage<Nsid>) -> Reply {
     match kernel_reply(msg) {
         Reply::Peer(nsid) => Reply::Peer(Peer::of(&nsid.msg)),
         Reply::Ack => Reply::Ack,
