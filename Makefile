@@ -32,6 +32,8 @@ target-installed:
 # the static and chroot checks, and the man page lint.
 check: build lint static-check
 	$(CARGO) test --release --locked $(TARGET_FLAG)
+	# The parsers again with overflow checks on, as the fuzz targets build them.
+	$(CARGO) test --locked --lib --test fuzz_regressions
 
 lint:
 	mandoc -Tlint -Wwarning man/netns.8

@@ -354,14 +354,20 @@ fn kernel_reply<T>(msg: NetlinkMessage<T>) -> Reply<T> {
         NetlinkPayload::Error(err) if err.code.is_none() => Reply::Ack,
         NetlinkPayload::Error(err) => {
             let tlvs = acked_tlvs(&err.header, capped);
-            Reply::Refused(Kernel { errno: -err.raw_code(), message: ext_ack_text(tlvs) })
+            Reply::Refused(Kernel { errno: errno(err.raw_code()), message: ext_ack_text(tlvs) })
         }
         NetlinkPayload::Done(done) if done.code == 0 => Reply::Done,
         NetlinkPayload::Done(done) => {
-            Reply::Refused(Kernel { errno: -done.code, message: ext_ack_text(&done.extended_ack) })
+            Reply::Refused(Kernel { errno: errno(done.code), message: ext_ack_text(&done.extended_ack) })
         }
         _ => Reply::Ack,
     }
+}
+
+/// The kernel sends a negative errno. A malformed message could carry one that has no
+/// positive counterpart; it reads as the largest unknown errno instead of overflowing.
+fn errno(code: i32) -> i32 {
+    code.saturating_neg()
 }
 
 /// An error message repeats the request (only its header when capped); the extended-ack

@@ -100,6 +100,12 @@ fn line(prog: Prog, all: bool, words: &[OsString]) {
                 }
                 return;
             }
+            Ok(Object::Address(rest)) => {
+                if let Err(err) = cli::parse_addr(rest) {
+                    rendered(&err, prog);
+                }
+                return;
+            }
             Ok(Object::Other { .. }) => return,
             Err(err) => return rendered(&err, prog),
         },
