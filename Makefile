@@ -32,6 +32,8 @@ target-installed:
 # the static and chroot checks, and the man page lint.
 check: build lint static-check
 	$(CARGO) test --release --locked $(TARGET_FLAG)
+	# The parsers again with overflow checks on, as the fuzz targets build them.
+	$(CARGO) test --locked --lib --test fuzz_regressions
 
 lint:
 	mandoc -Tlint -Wwarning man/netns.8
@@ -168,3 +170,25 @@ vm-test: build
 
 sizes:
 	@for f in target/release/netns target/*/release/netns; do [ -f $$f ] || continue; printf '%10s  %s\n' "$$(stat -c %s $$f)" "$$f"; done
+
+# Fuzzing (fuzz/README.md): each target for FUZZ_SECONDS on nightly, with cargo-fuzz installed
+# under target/tools when missing. New inputs grow a corpus under target/; a failure leaves its
+# input in fuzz/artifacts/, to keep in fuzz/regressions/ (replayed by `make check`) once fixed.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= argv batch netlink inotify
+CARGO_FUZZ = target/tools/bin/cargo-fuzz
+
+.PHONY: fuzz
+fuzz: $(CARGO_FUZZ)
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal \
+		|| { echo "make fuzz: cargo-fuzz needs a nightly toolchain, and rustup could not install one" >&2; exit 1; }
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p target/fuzz-corpus/$$t && \
+		echo "fuzz $$t for $(FUZZ_SECONDS)s" && \
+		PATH="$(CURDIR)/target/tools/bin:$$PATH" rustup run nightly cargo fuzz run $$t \
+			target/fuzz-corpus/$$t fuzz/corpus/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 || exit 1; \
+	done
+
+$(CARGO_FUZZ):
+	$(CARGO) install --locked cargo-fuzz --root $(CURDIR)/target/tools

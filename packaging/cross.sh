@@ -81,7 +81,7 @@ check)
     echo "ok: $bin is static ($(stat -c %s "$bin") bytes)"
     set --
     [ -d vendor ] && set -- --config target/vendor-sources.toml
-    cargo "$@" test --release --locked --target "$target" --bins
+    cargo "$@" test --release --locked --target "$target" --lib --bins --test fuzz_regressions
     skips=
     for t in $QEMU_SKIPS; do skips="$skips --skip $t"; done
     # shellcheck disable=SC2086
@@ -107,7 +107,7 @@ armv7)
     # RUSTC_BOOTSTRAP lets the stable toolchain take -Z build-std.
     RUSTC_BOOTSTRAP=1 cargo build "$@"
     # The test harness runs with panic=abort too (-Z panic-abort-tests), or std is built twice.
-    RUSTC_BOOTSTRAP=1 cargo test "$@" -Z panic-abort-tests --bins
+    RUSTC_BOOTSTRAP=1 cargo test "$@" -Z panic-abort-tests --lib --bins --test fuzz_regressions
     bin=target/$target/release/netns
     file "$bin" 2>/dev/null || true
     echo "built $bin ($(stat -c %s "$bin") bytes)"

@@ -58,6 +58,69 @@ fn matches(word: &OsStr, full: &str) -> bool {
     !word.is_empty() && full.as_bytes().starts_with(word.as_bytes())
 }
 
+/// ip's options, in the order ip tries them: the first whose name the word begins is the one
+/// (`-h` is -human, not -help; `-b` is -batch, not -brief; `-f` is -family, not -force).
+/// Exact ones (`-4`) are not abbreviations of anything.
+const OPTIONS: [(&str, Opt); 27] = [
+    ("-loops", Opt::Value("loops count")),
+    ("-family", Opt::Family),
+    ("=-4", Opt::Other),
+    ("=-6", Opt::Other),
+    ("=-0", Opt::Other),
+    ("=-M", Opt::Other),
+    ("=-B", Opt::Other),
+    ("-human", Opt::Other),
+    ("-human-readable", Opt::Other),
+    ("-iec", Opt::Other),
+    ("-stats", Opt::Other),
+    ("-statistics", Opt::Other),
+    ("-details", Opt::Other),
+    ("-resolve", Opt::Other),
+    ("-oneline", Opt::Other),
+    ("-timestamp", Opt::Other),
+    ("-tshort", Opt::Other),
+    ("-Version", Opt::Version),
+    ("-force", Opt::Force),
+    ("-batch", Opt::Batch),
+    ("-brief", Opt::Other),
+    ("-json", Opt::Json),
+    ("-pretty", Opt::Pretty),
+    ("-rcvbuf", Opt::Rcvbuf),
+    ("-help", Opt::Help),
+    ("-netns", Opt::Netns),
+    ("-Numeric", Opt::Other),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opt {
+    /// Means nothing to netns: only passed on to the system's ip.
+    Other,
+    /// The same, with a value.
+    Value(&'static str),
+    Family,
+    Version,
+    Force,
+    Batch,
+    Json,
+    Pretty,
+    Rcvbuf,
+    Help,
+    Netns,
+    All,
+}
+
+fn option(opt: &OsStr) -> Option<Opt> {
+    if is_color(opt) {
+        return Some(Opt::Other);
+    }
+    let found = OPTIONS.iter().find(|(name, _)| match name.strip_prefix('=') {
+        Some(exact) => opt.as_bytes() == exact.as_bytes(),
+        None => matches(opt, name),
+    });
+    // -all comes last in ip's order: `-a` is all.
+    found.map(|(_, o)| *o).or_else(|| matches(opt, "-all").then_some(Opt::All))
+}
+
 /// Reads the options in front of the object or command. Like `ip`, stops at the first word
 /// that does not start with a dash, or after `--`.
 pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
@@ -75,56 +138,36 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
         rest.next();
         let before = rest.len();
         // `--all` is `-all`.
-        let opt = OsStr::from_bytes(bytes.strip_prefix(b"-").filter(|b| b.starts_with(b"-")).unwrap_or(bytes));
+        let opt = OsStr::from_bytes(
+            bytes.strip_prefix(b"-").filter(|b| b.starts_with(b"-")).unwrap_or(bytes),
+        );
         let mut value = |what: &'static str| rest.next().cloned().ok_or(Error::ArgRequired(what));
-        let m = |full: &str| matches(opt, full);
-        // Options for the netns object that ip would ignore elsewhere, or that we carry out
-        // for every object (-netns, -batch), are ours alone; the rest also go to the system's
-        // ip when we hand a command over.
-        let mut ours = false;
-        if m("-loops") {
-            value("loops count")?;
-        } else if m("-family") {
-            family(&value("family")?, prog)?;
-        } else if ["-4", "-6", "-0", "-M", "-B"].iter().any(|o| opt.as_bytes() == o.as_bytes()) {
-        } else if m("-human") || m("-human-readable") || m("-iec") {
-        } else if m("-stats") || m("-statistics") || m("-details") || m("-resolve") {
-        } else if m("-oneline") || m("-timestamp") || m("-tshort") {
-        } else if m("-Version") {
-            return Ok(Start::Version);
-        } else if m("-force") {
-            opts.force = true;
-            ours = true;
-        } else if m("-batch") {
-            opts.batch = Some(value("batch file")?);
-            ours = true;
-        } else if m("-brief") {
-        } else if m("-json") {
-            opts.json = true;
-        } else if m("-pretty") {
-            opts.pretty = true;
-        } else if m("-rcvbuf") {
-            let size = value("rcvbuf size")?;
-            if parse_int(&size).is_none() {
-                return Err(Error::InvalidArg { arg: size, why: "invalid rcvbuf size" });
-            }
-        } else if is_color(opt) {
-        } else if m("-help") {
-            return match prog {
-                Prog::Ip => Err(Error::IpUsage),
-                Prog::Netns => Ok(Start::Help),
-            };
-        } else if m("-netns") {
-            opts.netns = Some(value("netns name")?);
-            ours = true;
-        } else if m("-Numeric") {
-        } else if m("-all") {
-            opts.all = true;
-            ours = true;
-        } else {
+        let Some(kind) = option(opt) else {
             return Err(Error::UnknownOption(opt.to_owned()));
+        };
+        match kind {
+            Opt::Other | Opt::Json | Opt::Pretty => {}
+            Opt::Value(what) => drop(value(what)?),
+            Opt::Family => family(&value("family")?, prog)?,
+            Opt::Version => return Ok(Start::Version),
+            Opt::Force => opts.force = true,
+            Opt::Batch => opts.batch = Some(value("batch file")?),
+            Opt::Rcvbuf => {
+                let size = value("rcvbuf size")?;
+                if parse_int(&size).is_none() {
+                    return Err(Error::InvalidArg { arg: size, why: "invalid rcvbuf size" });
+                }
+            }
+            Opt::Help if prog == Prog::Ip => return Err(Error::IpUsage),
+            Opt::Help => return Ok(Start::Help),
+            Opt::Netns => opts.netns = Some(value("netns name")?),
+            Opt::All => opts.all = true,
         }
-        if !ours {
+        opts.json |= kind == Opt::Json;
+        opts.pretty |= kind == Opt::Pretty;
+        // What netns alone acts on stays ours; the rest also goes to the system's ip, values
+        // and all, when we hand a command over.
+        if !matches!(kind, Opt::Force | Opt::Batch | Opt::Netns | Opt::All) {
             let taken = before - rest.len();
             opts.pass.push(arg.clone());
             opts.pass.extend(args[args.len() - before..][..taken].iter().cloned());
@@ -155,10 +198,39 @@ fn is_color(opt: &OsStr) -> bool {
 
 /// ip's objects in ip's order: `n` is neighbour, `net` is netns.
 const OBJECTS: [&str; 33] = [
-    "address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable",
-    "ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tunl", "tuntap", "tap", "token",
-    "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule", "netns", "netconf", "vrf",
-    "sr", "nexthop", "mptcp", "ioam", "help",
+    "address",
+    "addrlabel",
+    "maddress",
+    "route",
+    "rule",
+    "neighbor",
+    "neighbour",
+    "ntable",
+    "ntbl",
+    "link",
+    "l2tp",
+    "fou",
+    "ila",
+    "macsec",
+    "tunnel",
+    "tunl",
+    "tuntap",
+    "tap",
+    "token",
+    "tcpmetrics",
+    "tcp_metrics",
+    "monitor",
+    "xfrm",
+    "mroute",
+    "mrule",
+    "netns",
+    "netconf",
+    "vrf",
+    "sr",
+    "nexthop",
+    "mptcp",
+    "ioam",
+    "help",
 ];
 
 /// What the words after the options ask for under the name `ip`.
@@ -168,6 +240,8 @@ pub enum Object<'a> {
     Netns(&'a [OsString]),
     /// The link command words: some of them are ours to do.
     Link(&'a [OsString]),
+    /// The address command words: adding an IPv4 address is ours to do.
+    Address(&'a [OsString]),
     /// For the system's ip; `known` when ip knows the object.
     Other { known: bool },
 }
@@ -179,6 +253,7 @@ pub fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
     Ok(match OBJECTS.iter().find(|full| matches(word, full)) {
         Some(&"netns") => Object::Netns(rest),
         Some(&"link") => Object::Link(rest),
+        Some(&"address") => Object::Address(rest),
         Some(&"help") => return Err(Error::IpUsage),
         known => Object::Other { known: known.is_some() },
     })
@@ -189,8 +264,14 @@ pub fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
 pub enum LinkCommand {
     /// `add ... type veth [peer ...]`
     AddVeth { end: LinkEnd, peer: LinkEnd },
-    /// `set [dev] DEV netns NS [name NEW] [up|down] [mtu N]`
-    Move { dev: OsString, netns: OsString, name: Option<String>, up: Option<bool>, mtu: Option<u32> },
+    /// `set [dev] DEV [netns NS] [name NEW] [up|down] [mtu N]`
+    Set {
+        dev: OsString,
+        netns: Option<OsString>,
+        name: Option<String>,
+        up: Option<bool>,
+        mtu: Option<u32>,
+    },
 }
 
 /// One end of a new link as written: the namespace is still a word.
@@ -203,13 +284,15 @@ pub struct LinkEnd {
 }
 
 /// An `ip link` command we do ourselves, or `None` for the system's ip: veth pairs (busybox's
-/// ip drops `peer name`) and moves to another namespace (busybox's takes only a PID).
+/// ip drops `peer name`), moves to another namespace (busybox's takes only a PID), and the
+/// plain changes that go with them (up, down, name, mtu), so that a namespace can be wired
+/// with this program alone.
 pub fn parse_link(words: &[OsString]) -> Result<Option<LinkCommand>, Error> {
     let Some((verb, args)) = words.split_first() else { return Ok(None) };
     if matches(verb, "add") {
         parse_add(args)
     } else if matches(verb, "set") || matches(verb, "change") {
-        parse_move(args)
+        parse_set(args)
     } else {
         Ok(None)
     }
@@ -273,17 +356,17 @@ fn parse_end<'a>(
                 end.netns = Some(ns.clone());
             }
             b"type" => return Ok(Some((end, dev, Some(value()?)))),
-            b"dev" if dev.is_none() => dev = Some(ifname(value()?, "\"dev\" not a valid ifname", 128)?),
-            _ if dev.is_none() => {
-                dev = Some(ifname(word, "\"dev\" not a valid ifname", 128)?)
+            b"dev" if dev.is_none() => {
+                dev = Some(ifname(value()?, "\"dev\" not a valid ifname", 128)?)
             }
+            _ if dev.is_none() => dev = Some(ifname(word, "\"dev\" not a valid ifname", 128)?),
             _ => return Ok(None),
         }
     }
     Ok(Some((end, dev, None)))
 }
 
-fn parse_move(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
+fn parse_set(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
     let (mut dev, mut netns, mut name, mut up, mut mtu_) = (None, None, None, None, None);
     let mut words = args.iter();
     while let Some(word) = words.next() {
@@ -299,10 +382,7 @@ fn parse_move(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
             _ => return Ok(None),
         }
     }
-    Ok(match (dev, netns) {
-        (Some(dev), Some(netns)) => Some(LinkCommand::Move { dev, netns, name, up, mtu: mtu_ }),
-        _ => None,
-    })
+    Ok(dev.map(|dev| LinkCommand::Set { dev, netns, name, up, mtu: mtu_ }))
 }
 
 /// A name the kernel can give a link: not empty, shorter than `limit`, no `/`, no blanks.
@@ -334,6 +414,51 @@ fn lladdr(word: &OsString) -> Result<Vec<u8>, Error> {
         })
         .collect::<Option<Vec<u8>>>()
         .ok_or(Error::Lladdr(word.clone()))
+}
+
+/// `ip addr add [local] A.B.C.D[/N] dev DEV`, the one address command we do ourselves.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AddAddress {
+    pub local: [u8; 4],
+    pub prefix: u8,
+    pub dev: OsString,
+}
+
+/// An `ip addr` command we do ourselves, or `None` for the system's ip (IPv6, peers,
+/// broadcast, labels, ... and every other verb).
+pub fn parse_addr(words: &[OsString]) -> Result<Option<AddAddress>, Error> {
+    let Some((verb, args)) = words.split_first() else { return Ok(None) };
+    if !matches(verb, "add") {
+        return Ok(None);
+    }
+    let (mut local, mut dev) = (None, None);
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match word.as_bytes() {
+            b"dev" => dev = Some(words.next().ok_or(Error::Incomplete)?.clone()),
+            b"local" if local.is_none() => local = Some(words.next().ok_or(Error::Incomplete)?),
+            _ if local.is_none() && !word.as_bytes().starts_with(b"-") => local = Some(word),
+            _ => return Ok(None),
+        }
+    }
+    let Some(local) = local else { return Ok(None) };
+    if local.as_bytes().contains(&b':') {
+        return Ok(None);
+    }
+    let (local, prefix) = ipv4_prefix(local).ok_or_else(|| Error::BadPrefix(local.clone()))?;
+    let dev = dev.ok_or(Error::NoDev)?;
+    Ok(Some(AddAddress { local, prefix, dev }))
+}
+
+/// `A.B.C.D` or `A.B.C.D/N`: four decimal bytes, and a prefix length of at most 32.
+fn ipv4_prefix(word: &OsStr) -> Option<([u8; 4], u8)> {
+    let text = word.to_str()?;
+    let (addr, prefix) = match text.split_once('/') {
+        Some((addr, prefix)) => (addr, prefix.parse::<u8>().ok().filter(|p| *p <= 32)?),
+        None => (text, 32),
+    };
+    let octets: Vec<u8> = addr.split('.').map(|o| o.parse().ok()).collect::<Option<_>>()?;
+    Some((octets.try_into().ok()?, prefix))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -548,8 +673,7 @@ fn split_words(line: &[u8]) -> Result<Vec<OsString>, Error> {
     const BLANKS: &[u8] = b" \t\r\n";
     let mut words = Vec::new();
     let mut rest = line;
-    loop {
-        let Some(start) = rest.iter().position(|b| !BLANKS.contains(b)) else { break };
+    while let Some(start) = rest.iter().position(|b| !BLANKS.contains(b)) {
         rest = &rest[start..];
         if words.len() >= MAX_WORDS {
             return Err(Error::TooManyArgs);
@@ -618,17 +742,32 @@ mod tests {
         let long = "0".repeat(256);
         for bad in ["", ".", "..", "a/b", long.as_str()] {
             for verb in ["add", "foo", "help", "list"] {
-                assert!(matches!(command(&[verb, bad]), Err(Error::InvalidName(_))), "{verb} {bad:?}");
+                assert!(
+                    matches!(command(&[verb, bad]), Err(Error::InvalidName(_))),
+                    "{verb} {bad:?}"
+                );
             }
         }
-        assert_eq!(command(&["add", &"0".repeat(255)]).unwrap(), Command::Add("0".repeat(255).into()));
+        assert_eq!(
+            command(&["add", &"0".repeat(255)]).unwrap(),
+            Command::Add("0".repeat(255).into())
+        );
     }
 
     #[test]
     fn all_skips_the_name_check_except_where_a_name_is_created() {
-        assert_eq!(parse_command(true, &os(&["exec", "/bin/true"])).unwrap(), Command::ExecAll(os(&["/bin/true"])));
-        assert!(matches!(parse_command(true, &os(&["add", "../evil"])), Err(Error::InvalidName(_))));
-        assert!(matches!(parse_command(true, &os(&["attach", "../evil", "1"])), Err(Error::InvalidName(_))));
+        assert_eq!(
+            parse_command(true, &os(&["exec", "/bin/true"])).unwrap(),
+            Command::ExecAll(os(&["/bin/true"]))
+        );
+        assert!(matches!(
+            parse_command(true, &os(&["add", "../evil"])),
+            Err(Error::InvalidName(_))
+        ));
+        assert!(matches!(
+            parse_command(true, &os(&["attach", "../evil", "1"])),
+            Err(Error::InvalidName(_))
+        ));
     }
 
     #[test]
@@ -663,7 +802,10 @@ mod tests {
         );
         assert!(matches!(command(&["list-id", "nsid"]), Err(Error::Incomplete)));
         assert!(matches!(command(&["list-id", "targ", "1"]), Err(Error::Usage)));
-        assert!(matches!(command(&["list-id", "nsid", "1", "nsid", "2"]), Err(Error::Duplicate { key: "nsid", .. })));
+        assert!(matches!(
+            command(&["list-id", "nsid", "1", "nsid", "2"]),
+            Err(Error::Duplicate { key: "nsid", .. })
+        ));
         assert!(matches!(command(&["list-id", "nsid", "-1"]), Err(Error::InvalidArg { .. })));
     }
 
@@ -678,7 +820,10 @@ mod tests {
         assert_eq!((opts.batch, opts.netns), (Some("f".into()), Some("x".into())));
         assert_eq!(rest, os(&["list"]));
         assert_eq!(run(&["--", "-x"]).1, os(&["-x"]));
-        assert!(matches!(parse_options(Prog::Ip, &os(&["-f", "netns"])), Err(Error::InvalidArg { .. })));
+        assert!(matches!(
+            parse_options(Prog::Ip, &os(&["-f", "netns"])),
+            Err(Error::InvalidArg { .. })
+        ));
         assert!(matches!(parse_options(Prog::Ip, &os(&["-x"])), Err(Error::UnknownOption(_))));
         assert!(matches!(parse_options(Prog::Ip, &os(&["-c=x"])), Err(Error::UnknownOption(_))));
         assert!(matches!(parse_options(Prog::Ip, &os(&["-n"])), Err(Error::ArgRequired(_))));
@@ -706,43 +851,114 @@ mod tests {
             ..LinkEnd::default()
         };
         let cases: &[(&[&str], LinkEnd, LinkEnd)] = &[
-            (&["add", "veth0", "type", "veth", "peer", "name", "veth1"], end("veth0", None), end("veth1", None)),
-            (&["add", "name", "tap1", "type", "veth", "peer", "name", "tap2"], end("tap1", None), end("tap2", None)),
-            (&["add", "eth0", "netns", "host1", "type", "veth", "peer", "name", "e1", "netns", "router1"], end("eth0", Some("host1")), end("e1", Some("router1"))),
+            (
+                &["add", "veth0", "type", "veth", "peer", "name", "veth1"],
+                end("veth0", None),
+                end("veth1", None),
+            ),
+            (
+                &["add", "name", "tap1", "type", "veth", "peer", "name", "tap2"],
+                end("tap1", None),
+                end("tap2", None),
+            ),
+            (
+                &[
+                    "add", "eth0", "netns", "host1", "type", "veth", "peer", "name", "e1", "netns",
+                    "router1",
+                ],
+                end("eth0", Some("host1")),
+                end("e1", Some("router1")),
+            ),
             (&["a", "v4", "type", "veth", "peer", "v5"], end("v4", None), end("v5", None)),
         ];
         for (words, end, peer) in cases {
             match link(words).unwrap() {
-                Some(LinkCommand::AddVeth { end: e, peer: p }) => assert_eq!((&e, &p), (end, peer), "{words:?}"),
+                Some(LinkCommand::AddVeth { end: e, peer: p }) => {
+                    assert_eq!((&e, &p), (end, peer), "{words:?}")
+                }
                 other => panic!("{words:?}: {other:?}"),
             }
         }
-        let mtu = link(&["add", "name", "v", "mtu", "1500", "address", "2:0:0:0:0:a", "type", "veth"]).unwrap();
+        let mtu =
+            link(&["add", "name", "v", "mtu", "1500", "address", "2:0:0:0:0:a", "type", "veth"])
+                .unwrap();
         let Some(LinkCommand::AddVeth { end, .. }) = mtu else { panic!("{mtu:?}") };
         assert_eq!((end.mtu, end.address), (Some(1500), Some(vec![2, 0, 0, 0, 0, 10])));
     }
 
     #[test]
     fn other_link_commands_go_to_the_system_ip() {
-        for words in [&["add", "s1", "type", "bridge"][..], &["set", "veth0", "up"], &["show"], &["add", "x", "txqueuelen", "5", "type", "veth"], &["del", "veth0"]] {
+        for words in [
+            &["add", "s1", "type", "bridge"][..],
+            &["set", "veth0", "master", "br0"],
+            &["show"],
+            &["add", "x", "txqueuelen", "5", "type", "veth"],
+            &["del", "veth0"],
+        ] {
             assert_eq!(link(words).unwrap(), None, "{words:?}");
         }
     }
 
+    fn addr(words: &[&str]) -> Result<Option<AddAddress>, Error> {
+        parse_addr(&os(words))
+    }
+
+    #[test]
+    fn ipv4_addresses_are_ours() {
+        let ours = AddAddress { local: [198, 18, 0, 1], prefix: 24, dev: "veth0".into() };
+        let seed = addr(&["add", "local", "198.18.0.1/24", "dev", "veth0"]).unwrap();
+        assert_eq!(seed.as_ref(), Some(&ours));
+        assert_eq!(addr(&["a", "198.18.0.1/24", "dev", "veth0"]).unwrap(), Some(ours));
+        let host = addr(&["add", "198.18.0.3", "dev", "v0"]).unwrap();
+        assert_eq!(host.map(|a| a.prefix), Some(32));
+        for other in [
+            &["add", "2001:db8::1/64", "dev", "v0"][..],
+            &["add", "198.18.0.1/24", "brd", "+", "dev", "v0"],
+            &["del", "198.18.0.1/24", "dev", "v0"],
+            &["show"],
+        ] {
+            assert_eq!(addr(other).unwrap(), None, "{other:?}");
+        }
+        for bad in ["x/24", "198.18.0.1/33", "198.18.0", "198.18.0.256"] {
+            assert!(matches!(addr(&["add", bad, "dev", "v0"]), Err(Error::BadPrefix(_))), "{bad}");
+        }
+        assert!(matches!(addr(&["add", "198.18.0.1/24"]), Err(Error::NoDev)));
+    }
+
     #[test]
     fn moves_are_ours() {
-        let moved = link(&["set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu", "1400"]).unwrap();
-        let expected = LinkCommand::Move { dev: "veth1".into(), netns: "ns0".into(), name: Some("eth0".into()), up: Some(true), mtu: Some(1400) };
+        let moved =
+            link(&["set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu", "1400"])
+                .unwrap();
+        let expected = LinkCommand::Set {
+            dev: "veth1".into(),
+            netns: Some("ns0".into()),
+            name: Some("eth0".into()),
+            up: Some(true),
+            mtu: Some(1400),
+        };
         assert_eq!(moved, Some(expected));
     }
 
     #[test]
     fn link_errors_read_as_iproute2s() {
         assert!(matches!(link(&["add", "a/b", "type", "veth"]), Err(Error::InvalidArg { .. })));
-        assert!(matches!(link(&["add", "v0", "mtu", "x", "type", "veth"]), Err(Error::InvalidArg { .. })));
-        assert!(matches!(link(&["add", "v0", "address", "zz", "type", "veth"]), Err(Error::Lladdr(_))));
-        assert!(matches!(link(&["add", "v2", "name", "v3", "type", "veth"]), Err(Error::NameAndDev)));
-        assert!(matches!(link(&["add", "v6", "type", "veth", "peer", "name", "v7", "peer", "name", "v8"]), Err(Error::Duplicate { key: "name", .. })));
+        assert!(matches!(
+            link(&["add", "v0", "mtu", "x", "type", "veth"]),
+            Err(Error::InvalidArg { .. })
+        ));
+        assert!(matches!(
+            link(&["add", "v0", "address", "zz", "type", "veth"]),
+            Err(Error::Lladdr(_))
+        ));
+        assert!(matches!(
+            link(&["add", "v2", "name", "v3", "type", "veth"]),
+            Err(Error::NameAndDev)
+        ));
+        assert!(matches!(
+            link(&["add", "v6", "type", "veth", "peer", "name", "v7", "peer", "name", "v8"]),
+            Err(Error::Duplicate { key: "name", .. })
+        ));
         assert!(matches!(link(&["set", "v0", "netns"]), Err(Error::Incomplete)));
     }
 
@@ -754,7 +970,13 @@ mod tests {
         while let Some(words) = batch.next_command().unwrap() {
             commands.push(words);
         }
-        let expected = [os(&["netns", "exec", "a", "echo", "a  b"]), os(&[]), os(&[]), os(&["netns", "exec", "a", "echo", "c", "d"]), os(&["x", "y"])];
+        let expected = [
+            os(&["netns", "exec", "a", "echo", "a  b"]),
+            os(&[]),
+            os(&[]),
+            os(&["netns", "exec", "a", "echo", "c", "d"]),
+            os(&["x", "y"]),
+        ];
         assert_eq!(commands, expected);
         assert_eq!(batch.line, 6);
         assert!(matches!(Batch::new(&b"a \"b\n"[..]).next_command(), Err(Error::Unterminated)));

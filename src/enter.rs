@@ -45,12 +45,14 @@ pub fn isolate(name: &OsStr) -> Result<(), Error> {
 /// Puts a sysfs of the new network namespace on /sys, whose class/net then lists its links.
 fn remount_sys(name: &OsStr, rooted: bool) -> Result<(), Error> {
     let sys_dir = Path::new("/sys");
-    if !sys_dir.is_dir() {
-        // Nothing to remount (an initramfs without /sys, say); iproute2 gives up here.
-        return Ok(());
-    }
+    let no_sys = |e: &std::io::Error| e.raw_os_error() == Some(libc::ENOENT);
     let replaced = if rooted {
-        sys::umount2(sys_dir, sys::MNT_DETACH).is_ok()
+        match sys::umount2(sys_dir, sys::MNT_DETACH) {
+            Ok(()) => true,
+            // Nothing to remount (an initramfs without /sys, say); iproute2 gives up here.
+            Err(e) if no_sys(&e) => return Ok(()),
+            Err(_) => false,
+        }
     } else {
         // In a chroot a mount on a plain /sys would land in the mount holding `/`, which we
         // could not make a slave, and show outside. Only a /sys that is a mount point of its

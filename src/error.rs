@@ -39,8 +39,14 @@ pub enum Error {
     InvalidName(OsString),
     UnknownCommand(OsString),
     UnknownOption(OsString),
-    InvalidArg { arg: OsString, why: &'static str },
-    Duplicate { key: &'static str, arg: OsString },
+    InvalidArg {
+        arg: OsString,
+        why: &'static str,
+    },
+    Duplicate {
+        key: &'static str,
+        arg: OsString,
+    },
     NameAndDev,
     Incomplete,
     ArgRequired(&'static str),
@@ -51,6 +57,8 @@ pub enum Error {
     /// No other ip to hand an object to.
     NoSystemIp(OsString),
     Lladdr(OsString),
+    BadPrefix(OsString),
+    NoDev,
     NoDevice(OsString),
     NoName,
     NoNameAndPid,
@@ -68,7 +76,11 @@ pub enum Error {
     BindRunDir(io::Error),
     CreateFile(PathBuf, io::Error),
     Unshare(OsString, io::Error),
-    Bind { source: PathBuf, target: PathBuf, err: io::Error },
+    Bind {
+        source: PathBuf,
+        target: PathBuf,
+        err: io::Error,
+    },
     RemoveFile(PathBuf, io::Error),
     OpenDir(io::Error),
     /// iproute2's `identify` words this one without the space after the colon.
@@ -144,7 +156,8 @@ impl Error {
     /// `ip -batch` stops at once, without "Command failed", on the errors it meets by calling
     /// exit() rather than returning: usage errors and a killed child.
     pub fn ends_batch(&self) -> bool {
-        matches!(self, Error::Killed) || (self.exit_code() == 255 && !matches!(self, Error::Enter(_)))
+        matches!(self, Error::Killed)
+            || (self.exit_code() == 255 && !matches!(self, Error::Enter(_)))
     }
 
     /// The message as bytes, newline included; empty for failures already reported.
@@ -181,6 +194,10 @@ impl Error {
                 .b(word)
                 .s("\" is for the system's ip, and there is no other ip or busybox on PATH."),
             Error::Lladdr(word) => m.s("\"").b(word).s("\" is invalid lladdr."),
+            Error::BadPrefix(word) => {
+                m.s("Error: any valid prefix is expected rather than \"").b(word).s("\".")
+            }
+            Error::NoDev => m.s("Not enough information: \"dev\" argument is required."),
             Error::NoDevice(dev) => m.s("Cannot find device \"").b(dev).s("\""),
             Error::NoName => m.s("No netns name specified"),
             Error::NoNameAndPid => m.s("No netns name and PID specified"),

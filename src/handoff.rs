@@ -32,7 +32,9 @@ impl SystemIp {
             path.as_bytes()
                 .split(|b| *b == b':')
                 .map(|dir| Path::new(OsStr::from_bytes(dir)).join(name))
-                .find(|candidate| is_program(candidate) && Ident::of_path(candidate).is_ok_and(|id| id != me))
+                .find(|candidate| {
+                    is_program(candidate) && Ident::of_path(candidate).is_ok_and(|id| id != me)
+                })
         };
         if let Some(path) = on_path("ip") {
             return Some(SystemIp { path, argv: vec!["ip".into()] });
@@ -42,8 +44,7 @@ impl SystemIp {
 
     /// Runs `ip OPTIONS WORDS` in place of this process; returns only why it could not.
     pub fn exec(&self, options: &[OsString], words: &[OsString]) -> Error {
-        let argv: Vec<OsString> =
-            self.argv.iter().chain(options).chain(words).cloned().collect();
+        let argv: Vec<OsString> = self.argv.iter().chain(options).chain(words).cloned().collect();
         execvp::exec_at(&self.path, &argv)
     }
 }

@@ -10,11 +10,9 @@ use std::ffi::OsStr;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 
-use netlink_packet_core::{
-    DecodeError, DefaultNla, Emitable, NLM_F_CREATE, NLM_F_EXCL, NetlinkDeserializable,
-    NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
-};
+use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NetlinkMessage};
 
+use crate::netlink::{Raw, attributes as emit, raw};
 use crate::netns;
 
 const RTM_NEWLINK: u16 = 16;
@@ -28,33 +26,6 @@ const IFLA_NET_NS_FD: u16 = 28;
 const IFLA_INFO_KIND: u16 = 1;
 const IFLA_INFO_DATA: u16 = 2;
 const VETH_INFO_PEER: u16 = 1;
-
-/// A link request: struct ifinfomsg and the attributes after it. Only acknowledgements come
-/// back, so a link message is never parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link(Vec<u8>);
-
-impl NetlinkSerializable for Link {
-    fn message_type(&self) -> u16 {
-        RTM_NEWLINK
-    }
-
-    fn buffer_len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn serialize(&self, buffer: &mut [u8]) {
-        buffer.copy_from_slice(&self.0)
-    }
-}
-
-impl NetlinkDeserializable for Link {
-    type Error = DecodeError;
-
-    fn deserialize(_: &NetlinkHeader, _: &[u8]) -> Result<Self, DecodeError> {
-        Err(DecodeError::from("a link message where only an acknowledgement was expected"))
-    }
-}
 
 /// Where a link is to be: a named namespace (held open until the request is sent) or the
 /// namespace of a process.
@@ -104,17 +75,18 @@ impl End {
 }
 
 /// `ip link add END type veth [peer PEER]`.
-pub fn veth(end: &End, peer: &End) -> NetlinkMessage<Link> {
+pub fn veth(end: &End, peer: &End) -> NetlinkMessage<Raw> {
     let peer = [ifinfomsg(0, None), emit(&peer.attributes())].concat();
     let data = emit(&[DefaultNla::new(VETH_INFO_PEER, peer)]);
     // The kind without a NUL, as iproute2 sends it.
-    let info = [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
+    let info =
+        [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
     let mut attrs = end.attributes();
     attrs.push(DefaultNla::new(IFLA_LINKINFO, emit(&info)));
     request([ifinfomsg(0, None), emit(&attrs)].concat(), NLM_F_CREATE | NLM_F_EXCL)
 }
 
-/// What `ip link set DEV netns NS` may change on the same line.
+/// What `ip link set DEV` changes besides the namespace.
 #[derive(Debug, Default)]
 pub struct Change {
     pub name: Option<String>,
@@ -122,9 +94,9 @@ pub struct Change {
     pub mtu: Option<u32>,
 }
 
-/// `ip link set DEV netns NS [name NEW] [up|down] [mtu N]`.
-pub fn move_to(index: u32, netns: &Netns, change: &Change) -> NetlinkMessage<Link> {
-    let mut attrs = vec![netns.attribute()];
+/// `ip link set DEV [netns NS] [name NEW] [up|down] [mtu N]`.
+pub fn set(index: u32, netns: Option<&Netns>, change: &Change) -> NetlinkMessage<Raw> {
+    let mut attrs: Vec<DefaultNla> = netns.map(Netns::attribute).into_iter().collect();
     attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
     attrs.extend(change.name.as_deref().map(name_attr));
     request([ifinfomsg(index, change.up), emit(&attrs)].concat(), 0)
@@ -148,16 +120,8 @@ fn name_attr(name: &str) -> DefaultNla {
     DefaultNla::new(IFLA_IFNAME, [name.as_bytes(), b"\0"].concat())
 }
 
-fn emit(attrs: &[DefaultNla]) -> Vec<u8> {
-    let mut bytes = vec![0; attrs.buffer_len()];
-    attrs.emit(&mut bytes);
-    bytes
-}
-
-fn request(payload: Vec<u8>, flags: u16) -> NetlinkMessage<Link> {
-    let mut header = NetlinkHeader::default();
-    header.flags = flags;
-    NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Link(payload)))
+fn request(payload: Vec<u8>, flags: u16) -> NetlinkMessage<Raw> {
+    raw(RTM_NEWLINK, flags, payload)
 }
 
 #[cfg(all(test, target_endian = "little"))]
@@ -167,7 +131,14 @@ mod tests {
     use super::*;
     use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST};
 
-    fn bytes_of(mut msg: NetlinkMessage<Link>) -> Vec<u8> {
+    #[test]
+    fn up_without_a_move() {
+        // ip link set dev v0 up (v0 has index 3)
+        let up = Change { up: Some(true), ..Change::default() };
+        assert_eq!(bytes_of(set(3, None, &up)), header(32, 5, 3, true));
+    }
+
+    fn bytes_of(mut msg: NetlinkMessage<Raw>) -> Vec<u8> {
         msg.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
         msg.finalize();
         let mut out = vec![0; msg.buffer_len()];
@@ -219,7 +190,7 @@ mod tests {
         expected.extend_from_slice(&[8, 0, 28, 0, fd, 0, 0, 0]);
         expected.extend_from_slice(&[8, 0, 4, 0, 0x14, 5, 0, 0]);
         expected.extend_from_slice(&[7, 0, 3, 0, b'e', b'0', 0, 0]);
-        assert_eq!(bytes_of(move_to(5, &ns, &change)), expected);
+        assert_eq!(bytes_of(set(5, Some(&ns), &change)), expected);
     }
 
     #[test]
@@ -227,6 +198,6 @@ mod tests {
         // ip link set dev v3 netns 1 (v3 has index 7)
         let mut expected = header(40, 5, 7, false);
         expected.extend_from_slice(&[8, 0, 19, 0, 1, 0, 0, 0]); // IFLA_NET_NS_PID 1
-        assert_eq!(bytes_of(move_to(7, &Netns::Pid(1), &Change::default())), expected);
+        assert_eq!(bytes_of(set(7, Some(&Netns::Pid(1)), &Change::default())), expected);
     }
 }

@@ -60,6 +60,42 @@ impl NetlinkDeserializable for Nsid {
     }
 }
 
+/// A request laid out by hand: its message type, and the bytes after the netlink header. Only
+/// acknowledgements answer these, so they are never parsed back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw {
+    kind: u16,
+    payload: Vec<u8>,
+}
+
+impl NetlinkSerializable for Raw {
+    fn message_type(&self) -> u16 {
+        self.kind
+    }
+
+    fn buffer_len(&self) -> usize {
+        self.payload.len()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        buffer.copy_from_slice(&self.payload)
+    }
+}
+
+/// A hand-laid request of type `kind` with these header flags.
+pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> NetlinkMessage<Raw> {
+    let mut header = NetlinkHeader::default();
+    header.flags = flags;
+    NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Raw { kind, payload }))
+}
+
+/// Netlink attributes laid out one after the other, padded as the kernel wants them.
+pub fn attributes(attrs: &[netlink_packet_core::DefaultNla]) -> Vec<u8> {
+    let mut bytes = vec![0; attrs.buffer_len()];
+    attrs.emit(&mut bytes);
+    bytes
+}
+
 /// What the kernel says of one peer namespace: its id here and, asked relative to a target
 /// namespace, its id there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +194,10 @@ impl Rtnl {
     }
 
     /// Reads replies to the last request until `pick` makes an answer of one.
-    fn answer<T>(&mut self, pick: impl Fn(Reply) -> Option<Result<T, Failure>>) -> Result<T, Failure> {
+    fn answer<T>(
+        &mut self,
+        pick: impl Fn(Reply) -> Option<Result<T, Failure>>,
+    ) -> Result<T, Failure> {
         loop {
             for msg in self.recv::<Nsid>()? {
                 if msg.header.sequence_number != self.seq {
@@ -199,7 +238,12 @@ impl Rtnl {
         }
     }
 
-    fn request(&mut self, kind: u16, flags: u16, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Nsid> {
+    fn request(
+        &mut self,
+        kind: u16,
+        flags: u16,
+        attrs: Vec<NsidAttribute>,
+    ) -> NetlinkMessage<Nsid> {
         self.seq = self.seq.wrapping_add(1);
         encode(kind, flags, self.seq, attrs)
     }
@@ -284,14 +328,15 @@ fn invalid(e: DecodeError) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())
 }
 
-enum Reply<T = Peer> {
+/// What one message from the kernel says (public for the fuzz target).
+pub enum Reply<T = Peer> {
     Peer(T),
     Ack,
     Done,
     Refused(Kernel),
 }
 
-fn reply(msg: NetlinkMessage<Nsid>) -> Reply {
+pub fn reply(msg: NetlinkMessage<Nsid>) -> Reply {
     match kernel_reply(msg) {
         Reply::Peer(nsid) => Reply::Peer(Peer::of(&nsid.msg)),
         Reply::Ack => Reply::Ack,
@@ -309,15 +354,20 @@ fn kernel_reply<T>(msg: NetlinkMessage<T>) -> Reply<T> {
         NetlinkPayload::Error(err) if err.code.is_none() => Reply::Ack,
         NetlinkPayload::Error(err) => {
             let tlvs = acked_tlvs(&err.header, capped);
-            Reply::Refused(Kernel { errno: -err.raw_code(), message: ext_ack_text(tlvs) })
+            Reply::Refused(Kernel { errno: errno(err.raw_code()), message: ext_ack_text(tlvs) })
         }
         NetlinkPayload::Done(done) if done.code == 0 => Reply::Done,
-        NetlinkPayload::Done(done) => Reply::Refused(Kernel {
-            errno: -done.code,
-            message: ext_ack_text(&done.extended_ack),
-        }),
+        NetlinkPayload::Done(done) => {
+            Reply::Refused(Kernel { errno: errno(done.code), message: ext_ack_text(&done.extended_ack) })
+        }
         _ => Reply::Ack,
     }
+}
+
+/// The kernel sends a negative errno. A malformed message could carry one that has no
+/// positive counterpart; it reads as the largest unknown errno instead of overflowing.
+fn errno(code: i32) -> i32 {
+    code.saturating_neg()
 }
 
 /// An error message repeats the request (only its header when capped); the extended-ack
@@ -386,8 +436,12 @@ mod tests {
     fn requests_are_laid_out_as_iproute2s() {
         let seq = u32::from_le_bytes(SEQ);
         let fd = NsidAttribute::Fd(6);
-        assert_eq!(bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, seq, vec![fd.clone()])), get_by_fd());
-        let set = encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, seq, vec![fd, NsidAttribute::Id(20)]);
+        assert_eq!(
+            bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, seq, vec![fd.clone()])),
+            get_by_fd()
+        );
+        let set =
+            encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, seq, vec![fd, NsidAttribute::Id(20)]);
         assert_eq!(bytes_of(&set), set_20());
     }
 
@@ -398,7 +452,10 @@ mod tests {
         bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 1, 0, 5, 0, 0, 0]);
         let msgs = split::<Nsid>(&bytes).unwrap();
         assert_eq!(msgs.len(), 1);
-        assert!(matches!(reply(msgs.into_iter().next().unwrap()), Reply::Peer(Peer { nsid: 5, current: None })));
+        assert!(matches!(
+            reply(msgs.into_iter().next().unwrap()),
+            Reply::Peer(Peer { nsid: 5, current: None })
+        ));
     }
 
     fn refusal(bytes: &[u8]) -> Kernel {
@@ -410,7 +467,10 @@ mod tests {
 
     #[test]
     fn a_refusal_carries_errno_and_extended_ack_text() {
-        let expected = Kernel { errno: libc::EEXIST, message: Some("Peer netns already has a nsid assigned".into()) };
+        let expected = Kernel {
+            errno: libc::EEXIST,
+            message: Some("Peer netns already has a nsid assigned".into()),
+        };
         // As iproute2 received it: the whole request echoed, then the attributes.
         let mut full = header(108, 2, [0, 2]);
         full.extend_from_slice(&(-libc::EEXIST).to_le_bytes());

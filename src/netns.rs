@@ -42,16 +42,40 @@ pub fn path_of(name: &OsStr) -> PathBuf {
 /// The names in the run directory, in the directory's own order (as `ip` lists them), or
 /// `None` when there is no run directory yet.
 pub fn names() -> io::Result<Option<Vec<OsString>>> {
-    let dir = match fs::read_dir(RUN_DIR) {
+    Ok(listing()?.map(|listing| listing.names))
+}
+
+/// The run directory held open, and the names in it: files of it are opened and looked at
+/// relative to the open directory, which spares a walk of its path for each.
+pub struct Listing {
+    dir: File,
+    pub names: Vec<OsString>,
+}
+
+pub fn listing() -> io::Result<Option<Listing>> {
+    let dir = match File::open(RUN_DIR) {
         Ok(dir) => dir,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    dir.map(|entry| entry.map(|e| e.file_name())).collect::<io::Result<_>>().map(Some)
+    let names = fs::read_dir(RUN_DIR)?
+        .map(|entry| entry.map(|e| e.file_name()))
+        .collect::<io::Result<_>>()?;
+    Ok(Some(Listing { dir, names }))
+}
+
+impl Listing {
+    pub fn open(&self, name: &OsStr) -> io::Result<File> {
+        sys::openat(Some(self.dir.as_fd()), name)
+    }
+
+    pub fn ident(&self, name: &OsStr) -> io::Result<Ident> {
+        sys::stat_in(self.dir.as_fd(), name).map(|(dev, ino)| Ident { dev, ino })
+    }
 }
 
 pub fn open(name: &OsStr) -> io::Result<File> {
-    File::open(path_of(name))
+    sys::openat(None, path_of(name).as_os_str())
 }
 
 /// A namespace is the same namespace wherever it is bound: same device, same inode.
@@ -104,14 +128,15 @@ impl RunDir {
         OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0)
+            .mode(0o000)
             .open(&target)
             .map_err(|e| Error::CreateFile(target.clone(), e))?;
         let bound = match &source {
             Source::New => create_bound(name, &target),
             Source::Pid(_) => {
-                sys::mount(Some(source.path().as_os_str()), &target, None, sys::MS_BIND)
-                    .map_err(|err| Error::Bind { source: source.path(), target: target.clone(), err })
+                sys::mount(Some(source.path().as_os_str()), &target, None, sys::MS_BIND).map_err(
+                    |err| Error::Bind { source: source.path(), target: target.clone(), err },
+                )
             }
         };
         if bound.is_err() {
@@ -199,10 +224,10 @@ pub fn remove(name: &OsStr) -> Result<(), Error> {
 /// The id each named namespace has in ours (`None`: none assigned, or not a namespace at
 /// all), asked for in batches. The kernel's refusal of an entry that is no namespace (a stale
 /// plain file) is reported once, and the entry still counts.
-pub fn ids(rtnl: &mut Rtnl, names: &[OsString]) -> Result<Vec<Option<i32>>, Error> {
-    let mut ids = Vec::with_capacity(names.len());
-    for chunk in names.chunks(netlink::BATCH) {
-        let files: Vec<Option<File>> = chunk.iter().map(|name| open(name).ok()).collect();
+pub fn ids(rtnl: &mut Rtnl, listing: &Listing) -> Result<Vec<Option<i32>>, Error> {
+    let mut ids = Vec::with_capacity(listing.names.len());
+    for chunk in listing.names.chunks(netlink::BATCH) {
+        let files: Vec<Option<File>> = chunk.iter().map(|name| listing.open(name).ok()).collect();
         let fds: Vec<_> = files.iter().flatten().map(AsFd::as_fd).collect();
         let mut answers = rtnl.nsids_of(&fds).map_err(Error::Talk)?.into_iter();
         for file in &files {

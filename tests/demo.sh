@@ -1,18 +1,16 @@
 #!/bin/sh
 # A short demonstration, as a user would run it: two namespaces, a veth pair between them,
-# a ping across, and everything removed again. The binary is also installed as `ip` (in a
-# directory first on PATH): it makes the veth pair and moves its ends itself, and hands
-# `ip addr` and `ip link set ... up` to the system's ip (iproute2's or busybox's). It runs in a
-# private mount and network namespace with its own /run, so nothing of the host is touched.
+# a ping across, and everything removed again. The binary alone does it, installed as `ip`
+# on a PATH where there is no other ip (ping comes from the system). It runs in a private
+# mount and network namespace with its own /run, so nothing of the host is touched.
 set -eu
 bin=$(readlink -f "$1")
 if [ "$(id -u)" != 0 ]; then echo "demo: needs root (namespaces)" >&2; exit 1; fi
-command -v ip >/dev/null || command -v busybox >/dev/null ||
-  { echo "demo: needs the system's ip or busybox for ip addr" >&2; exit 1; }
 exec unshare --mount --net --propagation private sh -eu -c '
 netns=$1
 mount -t tmpfs tmpfs /run
-mkdir /run/bin && ln -s "$netns" /run/bin/ip && PATH=/run/bin:$PATH
+ping=$(command -v ping) || { echo "demo: needs ping" >&2; exit 1; }
+mkdir /run/bin && ln -s "$netns" /run/bin/ip && PATH=/run/bin
 say() { printf "\n\$ %s\n" "$*"; "$@"; }
 say ip netns add ns1
 say ip netns add ns2
@@ -24,8 +22,8 @@ say ip -n ns1 addr add 198.18.0.1/24 dev veth1
 say ip -n ns2 addr add 198.18.0.2/24 dev veth2
 say ip -n ns1 link set veth1 up
 say ip -n ns2 link set veth2 up
-say "$netns" exec ns1 ping -c 1 -W 2 198.18.0.2
-say "$netns" -all delete
-say "$netns" list
+say ip netns exec ns1 "$ping" -c 1 -W 2 198.18.0.2
+say ip -all netns delete
+say ip netns list
 echo "demo: done, nothing left behind"
 ' sh "$bin"

@@ -2,19 +2,20 @@
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufReader};
+use std::os::fd::AsFd;
 
 use crate::cli::{Batch, Options};
 use crate::error::{self, Error, Prog};
 
 pub fn run(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
-    let input: Box<dyn BufRead> = if file == "-" {
-        Box::new(io::stdin().lock())
-    } else {
-        let opened = File::open(file).map_err(|e| Error::BatchOpen(file.to_owned(), e))?;
-        Box::new(BufReader::new(opened))
+    // Standard input is read through a copy of its descriptor, so that one reader serves both.
+    let input = match file.as_encoded_bytes() {
+        b"-" => io::stdin().as_fd().try_clone_to_owned().map(File::from),
+        _ => File::open(file),
     };
-    let mut batch = Batch::new(input);
+    let input = input.map_err(|e| Error::BatchOpen(file.to_owned(), e))?;
+    let mut batch = Batch::new(BufReader::new(input));
     let mut failed = false;
     while let Some(words) = batch.next_command()? {
         if words.is_empty() {

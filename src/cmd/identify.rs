@@ -14,12 +14,12 @@ pub fn run(pid: Option<&OsStr>) -> Result<(), Error> {
     path.push(pid);
     path.push("ns/net");
     let target = File::open(&path).and_then(|f| Ident::of_file(&f)).map_err(Error::OpenUnnamed)?;
-    let names = netns::names().map_err(Error::OpenDirTight)?.unwrap_or_default();
+    let listing = netns::listing().map_err(Error::OpenDirTight)?;
     // When several names are bound to it, iproute2 names the last one it reads.
-    let found = names
-        .iter()
-        .filter(|name| Ident::of_path(&netns::path_of(name)).is_ok_and(|id| id == target))
-        .last();
+    let found = listing.iter().flat_map(|listing| {
+        listing.names.iter().filter(|name| listing.ident(name).is_ok_and(|id| id == target))
+    });
+    let found = found.last();
     let mut line = found.map_or_else(Vec::new, |name| name.as_bytes().to_vec());
     line.push(b'\n');
     super::print(&line)

@@ -1,8 +1,13 @@
-//! `ip link add ... type veth [peer ...]` and `ip link set DEV netns NS ...`, done ourselves.
+//! `ip link add ... type veth [peer ...]`, `ip link set DEV [netns NS] ...` and
+//! `ip addr add A.B.C.D/N dev DEV`, done ourselves.
 
 use std::ffi::OsStr;
 
-use crate::cli::{LinkCommand, LinkEnd};
+use netlink_packet_core::NetlinkMessage;
+
+use crate::addr;
+use crate::cli::{AddAddress, LinkCommand, LinkEnd};
+use crate::netlink::Raw;
 use crate::error::Error;
 use crate::link::{self, Change, End, Netns};
 use crate::sys;
@@ -14,15 +19,25 @@ pub fn run(command: LinkCommand) -> Result<(), Error> {
             let (end, peer) = (resolve(end)?, resolve(peer)?);
             send(link::veth(&end, &peer))
         }
-        LinkCommand::Move { dev, netns, name, up, mtu } => {
-            let netns = netns_of(&netns)?;
-            let index = sys::if_nametoindex(&dev).ok_or(Error::NoDevice(dev))?;
-            send(link::move_to(index, &netns, &Change { name, up, mtu }))
+        LinkCommand::Set { dev, netns, name, up, mtu } => {
+            let netns = netns.as_deref().map(netns_of).transpose()?;
+            let index = index_of(dev)?;
+            send(link::set(index, netns.as_ref(), &Change { name, up, mtu }))
         }
     }
 }
 
-fn send(request: netlink_packet_core::NetlinkMessage<link::Link>) -> Result<(), Error> {
+/// `ip addr add A.B.C.D/N dev DEV`.
+pub fn add_address(command: AddAddress) -> Result<(), Error> {
+    let index = index_of(command.dev)?;
+    send(addr::add(index, command.local, command.prefix))
+}
+
+fn index_of(dev: std::ffi::OsString) -> Result<u32, Error> {
+    sys::if_nametoindex(&dev).ok_or(Error::NoDevice(dev))
+}
+
+fn send(request: NetlinkMessage<Raw>) -> Result<(), Error> {
     super::rtnl()?.acknowledged(request).map_err(super::kernel)
 }
 

@@ -11,11 +11,11 @@ use super::Ctx;
 
 pub fn run(ctx: &Ctx) -> Result<(), Error> {
     // As with ip, no run directory (or none readable) lists nothing, not even `[]`.
-    let Ok(Some(names)) = netns::names() else {
+    let Ok(Some(listing)) = netns::listing() else {
         return Ok(());
     };
-    let ids = netns::ids(&mut super::rtnl()?, &names)?;
-    let entries = names.iter().zip(ids);
+    let ids = netns::ids(&mut super::rtnl()?, &listing)?;
+    let entries = listing.names.iter().zip(ids);
     let out = if ctx.json {
         let mut array = Array::new(ctx.pretty);
         for (name, id) in entries {

@@ -14,11 +14,12 @@ use super::Ctx;
 
 pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Error> {
     let mut rtnl = super::rtnl()?;
-    let names = netns::names().ok().flatten().unwrap_or_default();
-    let ids = netns::ids(&mut rtnl, &names)?;
     // Where two names share a namespace, the later one in the directory wins, as in ip.
-    let named: BTreeMap<i32, OsString> =
-        ids.into_iter().zip(names).filter_map(|(id, name)| Some((id?, name))).collect();
+    let mut named = BTreeMap::new();
+    if let Ok(Some(listing)) = netns::listing() {
+        let ids = netns::ids(&mut rtnl, &listing)?;
+        named.extend(ids.into_iter().zip(listing.names).filter_map(|(id, name)| Some((id?, name))));
+    }
     let (peers, failure) = match nsid {
         Some(nsid) => (vec![rtnl.peer(nsid, target).map_err(super::kernel)?], None),
         None => rtnl.dump(target),

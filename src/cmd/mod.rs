@@ -10,7 +10,7 @@ mod identify;
 mod link;
 mod list;
 mod list_id;
-mod monitor;
+pub mod monitor;
 mod pids;
 mod set;
 
@@ -46,6 +46,10 @@ fn run_line(prog: Prog, opts: &Options, words: &[OsString], batch: bool) -> Resu
             Object::Netns(rest) => rest,
             Object::Link(rest) => match cli::parse_link(rest)? {
                 Some(command) => return link::run(command),
+                None => return handoff::run(opts, words, batch, true),
+            },
+            Object::Address(rest) => match cli::parse_addr(rest)? {
+                Some(command) => return link::add_address(command),
                 None => return handoff::run(opts, words, batch, true),
             },
             Object::Other { known } => return handoff::run(opts, words, batch, known),

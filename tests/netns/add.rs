@@ -12,23 +12,13 @@ fn add() {
         Check::Mode("/run/netns/x", 0o444),
     ];
     run_table(&[
-        case(
-            "first add makes the run dir and the namespace",
-            &["netns", "add", "x"],
-        )
-        .then(made_x),
-        case("add next to others", &["netns", "add", "x"])
-            .given(&[Ns("a")])
-            .then(made_x),
+        case("first add makes the run dir and the namespace", &["netns", "add", "x"]).then(made_x),
+        case("add next to others", &["netns", "add", "x"]).given(&[Ns("a")]).then(made_x),
         case("a is add", &["netns", "a", "x"]).then(made_x),
-        case("under the name ip", &["netns", "add", "x"])
-            .named_ip()
-            .then(made_x),
+        case("under the name ip", &["netns", "add", "x"]).named_ip().then(made_x),
         case("extra words are ignored", &["netns", "add", "x", "y"])
             .then(&[Check::Entries(&["x"])]),
-        case("no name", &["netns", "add"])
-            .err("No netns name specified\n")
-            .code(1),
+        case("no name", &["netns", "add"]).err("No netns name specified\n").code(1),
         case("existing name", &["netns", "add", "x"])
             .given(&[Ns("x")])
             .err("Cannot create namespace file \"/run/netns/x\": File exists\n")
@@ -64,44 +54,25 @@ fn attach_errors() {
         case("no name, no pid", &["netns", "attach"])
             .err("No netns name and PID specified\n")
             .code(1),
-        case("no pid", &["netns", "attach", "x"])
-            .err("No netns name and PID specified\n")
+        case("no pid", &["netns", "attach", "x"]).err("No netns name and PID specified\n").code(1),
+        case("pid 0", &["netns", "attach", "x", "0"]).err("Invalid PID: 0\n").code(1),
+        case("pid abc", &["netns", "attach", "x", "abc"]).err("Invalid PID: abc\n").code(1),
+        case("pid 1x", &["netns", "attach", "x", "1x"]).err("Invalid PID: 1x\n").code(1),
+        case("pid self", &["netns", "attach", "x", "self"]).err("Invalid PID: self\n").code(1),
+        case("pid beyond 32 bits", &["netns", "attach", "x", "99999999999999999999"])
+            .err("Invalid PID: 99999999999999999999\n")
             .code(1),
-        case("pid 0", &["netns", "attach", "x", "0"])
-            .err("Invalid PID: 0\n")
-            .code(1),
-        case("pid abc", &["netns", "attach", "x", "abc"])
-            .err("Invalid PID: abc\n")
-            .code(1),
-        case("pid 1x", &["netns", "attach", "x", "1x"])
-            .err("Invalid PID: 1x\n")
-            .code(1),
-        case("pid self", &["netns", "attach", "x", "self"])
-            .err("Invalid PID: self\n")
-            .code(1),
-        case(
-            "pid beyond 32 bits",
-            &["netns", "attach", "x", "99999999999999999999"],
-        )
-        .err("Invalid PID: 99999999999999999999\n")
-        .code(1),
         case("pid 2^31", &["netns", "attach", "x", "2147483648"])
             .err("Invalid PID: 2147483648\n")
             .code(1),
-        case(
-            "negative pid: no such process, file removed",
-            &["netns", "attach", "x", "-5"],
-        )
-        .err("Bind /proc/-5/ns/net -> /run/netns/x failed: No such file or directory\n")
-        .code(1)
-        .then(nothing),
-        case(
-            "missing process, file removed",
-            &["netns", "attach", "x", "2147483647"],
-        )
-        .err("Bind /proc/2147483647/ns/net -> /run/netns/x failed: No such file or directory\n")
-        .code(1)
-        .then(nothing),
+        case("negative pid: no such process, file removed", &["netns", "attach", "x", "-5"])
+            .err("Bind /proc/-5/ns/net -> /run/netns/x failed: No such file or directory\n")
+            .code(1)
+            .then(nothing),
+        case("missing process, file removed", &["netns", "attach", "x", "2147483647"])
+            .err("Bind /proc/2147483647/ns/net -> /run/netns/x failed: No such file or directory\n")
+            .code(1)
+            .then(nothing),
         case("existing name", &["netns", "attach", "x", "1"])
             .given(&[Ns("x")])
             .err("Cannot create namespace file \"/run/netns/x\": File exists\n")
@@ -117,31 +88,12 @@ fn attach_names_a_process_namespace() {
         sb.ns("a");
         let pid = sb.sleeper("a");
         let attach = sb.run(&["netns", "attach", "b", &pid.to_string()]);
-        assert_eq!(
-            attach,
-            Observed {
-                out: vec![],
-                err: vec![],
-                status: Status::Code(0)
-            }
-        );
-        assert_eq!(
-            sb.inode("/run/netns/b"),
-            sb.inode("/run/netns/a"),
-            "b is a's namespace"
-        );
+        assert_eq!(attach, Observed::quiet_success());
+        assert_eq!(sb.inode("/run/netns/b"), sb.inode("/run/netns/a"), "b is a's namespace");
         // Hexadecimal is accepted (strtol base 0).
         let hex = sb.run(&["netns", "attach", "c", &format!("{pid:#x}")]);
-        assert_eq!(
-            hex.status,
-            Status::Code(0),
-            "attach with a hex pid: {hex:?}"
-        );
-        assert_eq!(
-            sb.inode("/run/netns/c"),
-            sb.inode("/run/netns/a"),
-            "c is a's namespace"
-        );
+        assert_eq!(hex.status, Status::Code(0), "attach with a hex pid: {hex:?}");
+        assert_eq!(sb.inode("/run/netns/c"), sb.inode("/run/netns/a"), "c is a's namespace");
         // Directory order is c, b, a: the last match wins.
         let identify = sb.run(&["netns", "identify", &pid.to_string()]);
         assert_eq!(identify.out, b"a\n", "identify: {identify:?}");
@@ -153,14 +105,9 @@ fn attach_names_a_process_namespace() {
 fn run_dir_mounts() -> (usize, Vec<String>, usize) {
     let all = mounts();
     let run_dir: Vec<_> = all.iter().filter(|m| m.point == RUN).collect();
-    let groups = run_dir
-        .iter()
-        .map(|m| m.peer_group().unwrap_or("not shared").to_string())
-        .collect();
-    let files = all
-        .iter()
-        .filter(|m| m.point.starts_with("/run/netns/"))
-        .count();
+    let groups =
+        run_dir.iter().map(|m| m.peer_group().unwrap_or("not shared").to_string()).collect();
+    let files = all.iter().filter(|m| m.point.starts_with("/run/netns/")).count();
     (run_dir.len(), groups, files)
 }
 
@@ -171,8 +118,7 @@ fn parallel_adds() {
             .map(|i| {
                 let mut cmd =
                     sb.command(&[], Via::Netns, &os(&["netns", "add", &format!("ns{i}")]));
-                cmd.stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped());
+                cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
                 cmd.spawn().expect("spawning an add")
             })
             .collect();
@@ -181,15 +127,7 @@ fn parallel_adds() {
             .map(|c| Observed::from_output(c.wait_with_output().expect("waiting for an add")))
             .collect();
         for (i, r) in results.iter().enumerate() {
-            assert_eq!(
-                *r,
-                Observed {
-                    out: vec![],
-                    err: vec![],
-                    status: Status::Code(0)
-                },
-                "add ns{i}"
-            );
+            assert_eq!(*r, Observed::quiet_success(), "add ns{i}");
         }
         let list = sb.run(&["netns", "list"]);
         let mut names: Vec<String> = list.out_str().lines().map(String::from).collect();
@@ -209,62 +147,42 @@ fn parallel_adds() {
 /// own and each namespace appears once (iproute2 6.1 joins /run's group and mounts twice).
 #[test]
 fn add_under_a_shared_run() {
-    scenario(
-        Compare::Differs("run dir gets its own peer group"),
-        false,
-        |sb| {
-            crate::sandbox::mount(None, "/run", None, libc::MS_SHARED, None)
-                .expect("making /run shared");
-            let run_group = mounts()
-                .iter()
-                .rev()
-                .find(|m| m.point == "/run")
-                .and_then(|m| m.peer_group().map(String::from));
-            sb.ok(&["netns", "add", "a"]);
-            sb.ok(&["netns", "add", "b"]);
-            let (dirs, groups, files) = run_dir_mounts();
-            assert_eq!(dirs, 1, "one mount on the run dir");
-            assert!(groups[0] != "not shared", "the run dir is a shared mount");
-            assert_ne!(
-                Some(groups[0].clone()),
-                run_group,
-                "the run dir has its own peer group, not /run's"
-            );
-            assert_eq!(files, 2, "one mount per namespace");
-            assert_eq!(
-                sb.run(&["netns", "exec", "a", "true"]).status,
-                Status::Code(0)
-            );
-        },
-    );
+    scenario(Compare::Differs("run dir gets its own peer group"), false, |sb| {
+        crate::sandbox::mount(None, "/run", None, libc::MS_SHARED, None)
+            .expect("making /run shared");
+        let run_group = mounts()
+            .iter()
+            .rev()
+            .find(|m| m.point == "/run")
+            .and_then(|m| m.peer_group().map(String::from));
+        sb.ok(&["netns", "add", "a"]);
+        sb.ok(&["netns", "add", "b"]);
+        let (dirs, groups, files) = run_dir_mounts();
+        assert_eq!(dirs, 1, "one mount on the run dir");
+        assert!(groups[0] != "not shared", "the run dir is a shared mount");
+        assert_ne!(
+            Some(groups[0].clone()),
+            run_group,
+            "the run dir has its own peer group, not /run's"
+        );
+        assert_eq!(files, 2, "one mount per namespace");
+        assert_eq!(sb.run(&["netns", "exec", "a", "true"]).status, Status::Code(0));
+    });
 }
 
 /// The run dir is made with its parents (our build-time run dir is /var/run/netns: with /var
 /// hidden under an empty tmpfs, /var/run does not exist).
 #[test]
 fn add_makes_the_run_dir_with_parents() {
-    scenario(
-        Compare::Differs("run dir created with mkdir -p"),
-        false,
-        |sb| {
-            crate::sandbox::mount(Some("tmpfs"), "/var", Some("tmpfs"), 0, None)
-                .expect("hiding /var");
-            let add = sb.run(&["netns", "add", "a"]);
-            assert_eq!(
-                add,
-                Observed {
-                    out: vec![],
-                    err: vec![],
-                    status: Status::Code(0)
-                },
-                "add with no /var/run"
-            );
-            Check::IsNetns("/var/run/netns/a").assert();
-            assert_eq!(
-                sb.run(&["netns", "exec", "a", "true"]).status,
-                Status::Code(0),
-                "the namespace is usable"
-            );
-        },
-    );
+    scenario(Compare::Differs("run dir created with mkdir -p"), false, |sb| {
+        crate::sandbox::mount(Some("tmpfs"), "/var", Some("tmpfs"), 0, None).expect("hiding /var");
+        let add = sb.run(&["netns", "add", "a"]);
+        assert_eq!(add, Observed::quiet_success(), "add with no /var/run");
+        Check::IsNetns("/var/run/netns/a").assert();
+        assert_eq!(
+            sb.run(&["netns", "exec", "a", "true"]).status,
+            Status::Code(0),
+            "the namespace is usable"
+        );
+    });
 }

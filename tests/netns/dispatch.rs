@@ -37,45 +37,27 @@ const A_WITH_ID: &[Step] = &[Ns("a"), Id("a", 5)];
 fn bare_netns_and_output_options() {
     run_table(&[
         case("no run dir: nothing listed, nothing created", &["netns"]).then(&[Check::Absent(RUN)]),
-        case(
-            "-j with no run dir prints nothing, not []",
-            &["-j", "netns"],
-        ),
-        case("-j with an empty run dir", &["-j", "netns"])
-            .given(&[RunDir])
-            .out("[]\n"),
-        case("-j -p with an empty run dir", &["-j", "-p", "netns"])
-            .given(&[RunDir])
-            .out("[ ]\n"),
-        case("names newest first (tmpfs readdir order)", &["netns"])
-            .given(NAMES_B_A)
-            .out("b\na\n"),
-        case("-p without -j is plain text", &["-p", "netns"])
-            .given(NAMES_B_A)
-            .out("b\na\n"),
-        case("--json is -json", &["--json", "netns"])
-            .given(&[RunDir])
-            .out("[]\n"),
+        case("-j with no run dir prints nothing, not []", &["-j", "netns"]),
+        case("-j with an empty run dir", &["-j", "netns"]).given(&[RunDir]).out("[]\n"),
+        case("-j -p with an empty run dir", &["-j", "-p", "netns"]).given(&[RunDir]).out("[ ]\n"),
+        case("names newest first (tmpfs readdir order)", &["netns"]).given(NAMES_B_A).out("b\na\n"),
+        case("-p without -j is plain text", &["-p", "netns"]).given(NAMES_B_A).out("b\na\n"),
+        case("--json is -json", &["--json", "netns"]).given(&[RunDir]).out("[]\n"),
         case(
             "-details -stats -oneline change nothing",
             &["-details", "-stats", "-oneline", "netns"],
         )
         .given(NAMES_B_A)
         .out("b\na\n"),
-        case("-f takes a family, ignored", &["-f", "inet", "netns"])
-            .given(NAMES_B_A)
-            .out("b\na\n"),
+        case("-f takes a family, ignored", &["-f", "inet", "netns"]).given(NAMES_B_A).out("b\na\n"),
     ]);
 }
 
 #[test]
 fn subcommand_prefixes() {
     let list = |what, argv| case(what, argv).given(NAMES_B_A).out("b\na\n");
-    let list_id = |what, argv| {
-        case(what, argv)
-            .given(A_WITH_ID)
-            .out("nsid 5 (iproute2 netns name: a)\n")
-    };
+    let list_id =
+        |what, argv| case(what, argv).given(A_WITH_ID).out("nsid 5 (iproute2 netns name: a)\n");
     run_table(&[
         list("list", &["netns", "list"]),
         list("l is list", &["netns", "l"]),
@@ -85,10 +67,7 @@ fn subcommand_prefixes() {
         list("sh is list", &["netns", "sh"]),
         list("lst is list", &["netns", "lst"]),
         list("ls matches lst", &["netns", "ls"]),
-        list(
-            "extra words after list are ignored",
-            &["netns", "list", "extra", "args"],
-        ),
+        list("extra words after list are ignored", &["netns", "list", "extra", "args"]),
         list_id("list-id", &["netns", "list-id"]),
         list_id("list- is list-id", &["netns", "list-"]),
         list_id("list-i is list-id", &["netns", "list-i"]),
@@ -101,20 +80,11 @@ fn subcommand_prefixes() {
 #[test]
 fn help_and_unknown_words() {
     let unknown = |word: &'static str, msg: &'static str| {
-        case("unknown subcommand", &["netns", word])
-            .named_ip()
-            .err(msg)
-            .code(255)
+        case("unknown subcommand", &["netns", word]).named_ip().err(msg).code(255)
     };
     run_table(&[
-        case("help under the name ip", &["netns", "help"])
-            .named_ip()
-            .err(USAGE_IP)
-            .code(255),
-        case("h is help", &["netns", "h"])
-            .named_ip()
-            .err(USAGE_IP)
-            .code(255),
+        case("help under the name ip", &["netns", "help"]).named_ip().err(USAGE_IP).code(255),
+        case("h is help", &["netns", "h"]).named_ip().err(USAGE_IP).code(255),
         case("help under the name netns names netns", &["netns", "help"])
             .err(USAGE_NETNS)
             .code(255)
@@ -123,30 +93,18 @@ fn help_and_unknown_words() {
             .err(USAGE_NETNS)
             .code(255)
             .differs("usage text says `netns` under the name netns"),
-        unknown(
-            "foo",
-            "Command \"foo\" is unknown, try \"ip netns help\".\n",
-        ),
+        unknown("foo", "Command \"foo\" is unknown, try \"ip netns help\".\n"),
         unknown("", "Command \"\" is unknown, try \"ip netns help\".\n"),
-        unknown(
-            "LIST",
-            "Command \"LIST\" is unknown, try \"ip netns help\".\n",
-        ),
-        unknown(
-            "lists",
-            "Command \"lists\" is unknown, try \"ip netns help\".\n",
-        ),
+        unknown("LIST", "Command \"LIST\" is unknown, try \"ip netns help\".\n"),
+        unknown("lists", "Command \"lists\" is unknown, try \"ip netns help\".\n"),
         case("under the name netns, the hint names netns", &["netns", "foo"])
             .err("Command \"foo\" is unknown, try \"netns help\".\n")
             .code(255)
             .differs("messages name the program as it was started"),
-        case(
-            "an option after netns is a subcommand word",
-            &["netns", "-j"],
-        )
-        .named_ip()
-        .err("Command \"-j\" is unknown, try \"ip netns help\".\n")
-        .code(255),
+        case("an option after netns is a subcommand word", &["netns", "-j"])
+            .named_ip()
+            .err("Command \"-j\" is unknown, try \"ip netns help\".\n")
+            .code(255),
         case("other objects under the name ip go to the system's ip", &["link", "show", "lo"])
             .named_ip()
             .out(Text::Any)
@@ -188,9 +146,7 @@ fn help_and_unknown_words() {
         case("netns -help: help on stdout", &["-help"])
             .out(Has("netns"))
             .differs("help under the name netns goes to stdout, 0"),
-        case("-V prints a version line", &["-V"])
-            .out(OneLine)
-            .differs("our own version text"),
+        case("-V prints a version line", &["-V"]).out(OneLine).differs("our own version text"),
         case("-V before a subcommand", &["-V", "netns", "list"])
             .out(OneLine)
             .differs("our own version text"),

@@ -66,16 +66,7 @@ fn exec_cases() {
 fn exec_enters_the_namespace_and_remounts_sys() {
     scenario(Compare::Full, false, |sb| {
         prepare(sb, A);
-        let inode = sb.run(&[
-            "netns",
-            "exec",
-            "a",
-            "stat",
-            "-L",
-            "-c",
-            "%i",
-            "/proc/self/ns/net",
-        ]);
+        let inode = sb.run(&["netns", "exec", "a", "stat", "-L", "-c", "%i", "/proc/self/ns/net"]);
         assert_eq!(
             inode.out_str().trim(),
             sb.inode("/run/netns/a").to_string(),
@@ -104,16 +95,10 @@ fn exec_replaces_the_process() {
     scenario(Compare::Full, false, |sb| {
         prepare(sb, A);
         let o = sb.sh("echo $$; exec $NETNS exec a sh -c 'echo $$'");
-        let lines: Vec<&str> = o
-            .out
-            .split(|&c| c == b'\n')
-            .map(|l| std::str::from_utf8(l).unwrap_or("?"))
-            .collect();
+        let lines: Vec<&str> =
+            o.out.split(|&c| c == b'\n').map(|l| std::str::from_utf8(l).unwrap_or("?")).collect();
         assert_eq!(lines.len(), 3, "two pids: {o:?}");
-        assert_eq!(
-            lines[0], lines[1],
-            "the command has the pid the shell exec'd into"
-        );
+        assert_eq!(lines[0], lines[1], "the command has the pid the shell exec'd into");
         (o.err, o.status)
     });
 }
@@ -128,10 +113,7 @@ fn exec_leaks_no_descriptors() {
         let direct = sb.sh(script);
         let via = sb.run(&["netns", "exec", "a", "sh", "-c", script]);
         let numbers = |o: &Observed| -> Vec<String> {
-            o.out_str()
-                .lines()
-                .filter_map(|l| l.split(' ').next().map(String::from))
-                .collect()
+            o.out_str().lines().filter_map(|l| l.split(' ').next().map(String::from)).collect()
         };
         assert_eq!(
             numbers(&via),
@@ -153,64 +135,38 @@ fn exec_leaks_no_descriptors() {
 fn exec_in_a_chroot_without_sys() {
     use crate::sandbox::mount;
     use std::fs;
-    scenario(
-        Compare::Differs("iproute2 gives up when /sys cannot be mounted"),
-        false,
-        |sb| {
-            prepare(sb, A);
-            let root = "/run/root";
-            for dir in ["usr", "proc", "run/netns", "var"] {
-                fs::create_dir_all(format!("{root}/{dir}")).expect("building the chroot");
-            }
-            for (from, to) in [("/usr", "usr"), ("/proc", "proc"), (RUN, "run/netns")] {
-                mount(
-                    Some(from),
-                    format!("{root}/{to}"),
-                    None,
-                    libc::MS_BIND | libc::MS_REC,
-                    None,
-                )
+    scenario(Compare::Differs("iproute2 gives up when /sys cannot be mounted"), false, |sb| {
+        prepare(sb, A);
+        let root = "/run/root";
+        for dir in ["usr", "proc", "run/netns", "var"] {
+            fs::create_dir_all(format!("{root}/{dir}")).expect("building the chroot");
+        }
+        for (from, to) in [("/usr", "usr"), ("/proc", "proc"), (RUN, "run/netns")] {
+            mount(Some(from), format!("{root}/{to}"), None, libc::MS_BIND | libc::MS_REC, None)
                 .unwrap_or_else(|e| panic!("binding {from} into the chroot: {e}"));
-            }
-            for (link, target) in [
-                ("bin", "usr/bin"),
-                ("lib", "usr/lib"),
-                ("lib64", "usr/lib64"),
-                ("sbin", "usr/sbin"),
-                ("var/run", "../run"),
-            ] {
-                std::os::unix::fs::symlink(target, format!("{root}/{link}"))
-                    .expect("linking in the chroot");
-            }
-            fs::write(format!("{root}/netns"), b"").expect("creating the binary's mount point");
-            mount(
-                Some(our_binary()),
-                format!("{root}/netns"),
-                None,
-                libc::MS_BIND,
-                None,
-            )
+        }
+        for (link, target) in [
+            ("bin", "usr/bin"),
+            ("lib", "usr/lib"),
+            ("lib64", "usr/lib64"),
+            ("sbin", "usr/sbin"),
+            ("var/run", "../run"),
+        ] {
+            std::os::unix::fs::symlink(target, format!("{root}/{link}"))
+                .expect("linking in the chroot");
+        }
+        fs::write(format!("{root}/netns"), b"").expect("creating the binary's mount point");
+        mount(Some(our_binary()), format!("{root}/netns"), None, libc::MS_BIND, None)
             .expect("binding the binary");
-            let mut cmd = std::process::Command::new("chroot");
-            cmd.args([
-                root,
-                "/netns",
-                "exec",
-                "a",
-                "stat",
-                "-L",
-                "-c",
-                "%i",
-                "/proc/self/ns/net",
-            ]);
-            let seen = sb.output(cmd, None);
-            assert_eq!(seen.status, Status::Code(0), "exec in a chroot: {seen:?}");
-            assert_eq!(
-                seen.out_str().trim(),
-                sb.inode("/run/netns/a").to_string(),
-                "it ran in a: {seen:?}"
-            );
-            assert!(!seen.err_str().contains("panicked"), "{seen:?}");
-        },
-    );
+        let mut cmd = std::process::Command::new("chroot");
+        cmd.args([root, "/netns", "exec", "a", "stat", "-L", "-c", "%i", "/proc/self/ns/net"]);
+        let seen = sb.output(cmd, None);
+        assert_eq!(seen.status, Status::Code(0), "exec in a chroot: {seen:?}");
+        assert_eq!(
+            seen.out_str().trim(),
+            sb.inode("/run/netns/a").to_string(),
+            "it ran in a: {seen:?}"
+        );
+        assert!(!seen.err_str().contains("panicked"), "{seen:?}");
+    });
 }

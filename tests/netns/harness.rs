@@ -52,9 +52,7 @@ impl Subject {
 
 /// Debian's `ip`, if installed.
 pub fn iproute2() -> Option<&'static str> {
-    ["/sbin/ip", "/usr/sbin/ip", "/bin/ip"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
+    ["/sbin/ip", "/usr/sbin/ip", "/bin/ip"].into_iter().find(|p| Path::new(p).exists())
 }
 
 pub fn our_binary() -> &'static str {
@@ -129,12 +127,13 @@ pub fn normalise(bytes: &[u8]) -> Vec<u8> {
 
 impl Observed {
     pub fn from_output(o: std::process::Output) -> Observed {
-        Observed {
-            out: normalise(&o.stdout),
-            err: normalise(&o.stderr),
-            status: o.status.into(),
-        }
+        Observed { out: normalise(&o.stdout), err: normalise(&o.stderr), status: o.status.into() }
     }
+    /// What a successful command that prints nothing shows: nothing, and status 0.
+    pub fn quiet_success() -> Observed {
+        Observed { out: vec![], err: vec![], status: Status::Code(0) }
+    }
+
     pub fn out_str(&self) -> String {
         String::from_utf8_lossy(&self.out).into_owned()
     }
@@ -211,23 +210,13 @@ pub fn in_sandbox<T: Send>(
                 panic!("cannot build the test sandbox: {e}");
             }
             if etc {
-                sandbox::mount(
-                    Some("tmpfs"),
-                    ETC_NETNS,
-                    Some("tmpfs"),
-                    0,
-                    Some("mode=0755"),
-                )
-                .expect("mounting a private tmpfs on /etc/netns");
+                sandbox::mount(Some("tmpfs"), ETC_NETNS, Some("tmpfs"), 0, Some("mode=0755"))
+                    .expect("mounting a private tmpfs on /etc/netns");
             }
             fs::create_dir_all(WORK).expect("creating /run/work in the sandbox");
             fs::create_dir_all("/run/bin").expect("creating /run/bin in the sandbox");
             std::os::unix::fs::symlink(our_binary(), IP_LINK).expect("creating the `ip` symlink");
-            let mut sb = Sandbox {
-                subject,
-                children: Vec::new(),
-                peers: Vec::new(),
-            };
+            let mut sb = Sandbox { subject, children: Vec::new(), peers: Vec::new() };
             f(&mut sb)
         });
         match handle.join() {
@@ -268,10 +257,9 @@ impl Sandbox {
                 (our_binary().into(), args)
             }
             (Subject::Ours, Via::Ip) => (IP_LINK.into(), argv.to_vec()),
-            (Subject::Iproute2, _) => (
-                iproute2().expect("iproute2 is installed").into(),
-                argv.to_vec(),
-            ),
+            (Subject::Iproute2, _) => {
+                (iproute2().expect("iproute2 is installed").into(), argv.to_vec())
+            }
         }
     }
 
@@ -295,9 +283,7 @@ impl Sandbox {
             }
             None => Command::new(program),
         };
-        cmd.args(args)
-            .current_dir(WORK)
-            .env("NETNS", self.netns_words());
+        cmd.args(args).current_dir(WORK).env("NETNS", self.netns_words());
         cmd
     }
 
@@ -314,12 +300,8 @@ impl Sandbox {
 
     /// Runs `cmd` to completion with `stdin` (empty when None) and returns what it showed.
     pub fn output(&self, mut cmd: Command, stdin: Option<&[u8]>) -> Observed {
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("spawning {cmd:?}: {e}"));
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning {cmd:?}: {e}"));
         let mut input = child.stdin.take().expect("piped stdin");
         let data = stdin.unwrap_or_default().to_vec();
         let feeder = std::thread::spawn(move || {
@@ -338,11 +320,7 @@ impl Sandbox {
     /// Runs the subject and insists on success: a setup step.
     pub fn ok(&self, argv: &[&str]) {
         let o = self.run(argv);
-        assert!(
-            o.status == Status::Code(0),
-            "setup step `{}` failed: {o:?}",
-            argv.join(" ")
-        );
+        assert!(o.status == Status::Code(0), "setup step `{}` failed: {o:?}", argv.join(" "));
     }
 
     /// Runs `sh -c SCRIPT` (with $NETNS set) and returns what it showed.
@@ -366,11 +344,7 @@ impl Sandbox {
 
     /// Stops a kept child with `signal` and returns how it ended.
     pub fn stop(&mut self, pid: u32, signal: libc::c_int) -> Status {
-        let i = self
-            .children
-            .iter()
-            .position(|c| c.id() == pid)
-            .expect("a kept child");
+        let i = self.children.iter().position(|c| c.id() == pid).expect("a kept child");
         let mut child = self.children.remove(i);
         sandbox::kill(pid, signal).expect("signalling a child");
         child.wait().expect("waiting for a child").into()
@@ -428,10 +402,7 @@ impl Sandbox {
     pub fn sleeper(&mut self, name: &str) -> u32 {
         let ns = self.open_ns(name);
         let child = sandbox::in_netns(&ns, || {
-            Command::new("sleep")
-                .arg("1000")
-                .stdin(Stdio::null())
-                .spawn()
+            Command::new("sleep").arg("1000").stdin(Stdio::null()).spawn()
         })
         .expect("switching netns")
         .expect("spawning sleep");
@@ -442,9 +413,7 @@ impl Sandbox {
 
     /// The inode number of `path` (after following links): identifies a namespace.
     pub fn inode(&self, path: &str) -> u64 {
-        fs::metadata(path)
-            .unwrap_or_else(|e| panic!("stat {path}: {e}"))
-            .ino()
+        fs::metadata(path).unwrap_or_else(|e| panic!("stat {path}: {e}")).ino()
     }
 }
 
@@ -454,9 +423,7 @@ pub fn os(argv: &[&str]) -> Vec<OsString> {
 }
 
 pub fn os_bytes(argv: &[&[u8]]) -> Vec<OsString> {
-    argv.iter()
-        .map(|a| OsString::from_vec(a.to_vec()))
-        .collect()
+    argv.iter().map(|a| OsString::from_vec(a.to_vec())).collect()
 }
 
 /// The mounts of the calling (sandbox) thread.
@@ -492,9 +459,7 @@ pub struct Mount {
 impl Mount {
     /// The peer group of a shared mount (`shared:N`), if any.
     pub fn peer_group(&self) -> Option<&str> {
-        self.optional
-            .split(' ')
-            .find_map(|o| o.strip_prefix("shared:"))
+        self.optional.split(' ').find_map(|o| o.strip_prefix("shared:"))
     }
 }
 
@@ -535,10 +500,7 @@ impl Lines {
                 buf.extend_from_slice(&chunk[..n]);
                 while let Some(i) = buf.iter().position(|&c| c == b'\n') {
                     let line: Vec<u8> = buf.drain(..=i).collect();
-                    if tx
-                        .send(String::from_utf8_lossy(&line[..i]).into_owned())
-                        .is_err()
-                    {
+                    if tx.send(String::from_utf8_lossy(&line[..i]).into_owned()).is_err() {
                         return;
                     }
                 }

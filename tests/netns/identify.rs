@@ -5,9 +5,7 @@ use crate::table::*;
 #[test]
 fn identify_and_pids_errors() {
     run_table(&[
-        case("no name for our own namespace", &["netns", "identify"])
-            .given(&[Ns("a")])
-            .out("\n"),
+        case("no name for our own namespace", &["netns", "identify"]).given(&[Ns("a")]).out("\n"),
         case("no run dir", &["netns", "identify"]).out("\n"),
         case("i is identify", &["netns", "i"]).out("\n"),
         case("not a pid", &["netns", "identify", "abc"])
@@ -25,22 +23,14 @@ fn identify_and_pids_errors() {
         case("no such process", &["netns", "identify", "99999999"])
             .err("Cannot open network namespace: No such file or directory\n")
             .code(1),
-        case(
-            "beyond 64 bits",
-            &["netns", "identify", "18446744073709551616"],
-        )
-        .err("Cannot open network namespace: No such file or directory\n")
-        .code(1),
-        case(
-            "run dir is a file (no space after the colon)",
-            &["netns", "identify"],
-        )
-        .given(&[RunDirIsFile])
-        .err("Failed to open directory /run/netns:Not a directory\n")
-        .code(1),
-        case("pids: no name", &["netns", "pids"])
-            .err("No netns name specified\n")
+        case("beyond 64 bits", &["netns", "identify", "18446744073709551616"])
+            .err("Cannot open network namespace: No such file or directory\n")
             .code(1),
+        case("run dir is a file (no space after the colon)", &["netns", "identify"])
+            .given(&[RunDirIsFile])
+            .err("Failed to open directory /run/netns:Not a directory\n")
+            .code(1),
+        case("pids: no name", &["netns", "pids"]).err("No netns name specified\n").code(1),
         case("pids: extra word", &["netns", "pids", "a", "extra"])
             .given(&[Ns("a")])
             .err("extra arguments specified\n")
@@ -64,11 +54,7 @@ fn identify_and_pids_of_processes() {
         let p2 = sb.sleeper("a");
         let pb = sb.sleeper("b");
         let identify = sb.run(&["netns", "identify", &p1.to_string()]);
-        assert_eq!(
-            identify.out_str(),
-            "a\n",
-            "identify a's sleeper: {identify:?}"
-        );
+        assert_eq!(identify.out_str(), "a\n", "identify a's sleeper: {identify:?}");
         let json = sb.run(&["-j", "netns", "identify", &pb.to_string()]);
         assert_eq!(json.out_str(), "b\n", "identify is never JSON: {json:?}");
         let pids = sb.run(&["netns", "pids", "a"]);
@@ -90,20 +76,14 @@ fn identify_and_pids_of_processes() {
 fn identify_last_of_several_names() {
     scenario(Compare::Full, false, |sb| {
         // A process in the sandbox's own namespace to attach.
-        let child = std::process::Command::new("sleep")
-            .arg("1000")
-            .spawn()
-            .expect("spawning sleep");
+        let child =
+            std::process::Command::new("sleep").arg("1000").spawn().expect("spawning sleep");
         let pid = sb.keep(child).id().to_string();
         for name in ["x1", "x2", "x3"] {
             sb.ok(&["netns", "attach", name, &pid]);
         }
         let identify = sb.run(&["netns", "identify"]);
-        assert_eq!(
-            identify.out_str(),
-            "x1\n",
-            "directory order x3, x2, x1: the last match wins"
-        );
+        assert_eq!(identify.out_str(), "x1\n", "directory order x3, x2, x1: the last match wins");
         let of_pid = sb.run(&["netns", "identify", &pid]);
         assert_eq!(of_pid.out_str(), "x1\n");
         (identify, of_pid)

@@ -32,10 +32,15 @@ fn link_errors_read_as_iproute2s() {
         &["link", "set", "nodev", "netns", "1"],
         &["link", "set", "v0", "netns"],
         &["link", "set", "dev", "v0", "netns", "99999999"],
+        &["link", "set", "nodev", "up"],
+        &["addr", "add", "x/24", "dev", "v0"],
+        &["addr", "add", "198.18.0.1/33", "dev", "v0"],
+        &["addr", "add", "198.18.0.1/24"],
+        &["addr", "add", "198.18.0.1/24", "dev", "nodev"],
+        &["addr", "add", "198.18.0.1/24", "dev", "v0"],
+        &["addr", "add", "198.18.0.1/24", "dev", "v0"],
     ];
-    scenario(Compare::Full, false, |sb| {
-        lines.iter().map(|argv| ip(sb, argv)).collect::<Vec<_>>()
-    });
+    scenario(Compare::Full, false, |sb| lines.iter().map(|argv| ip(sb, argv)).collect::<Vec<_>>());
 }
 
 #[test]
@@ -43,7 +48,13 @@ fn veth_ends_made_in_other_namespaces() {
     scenario(Compare::Full, false, |sb| {
         sb.ok(&["netns", "add", "host1"]);
         sb.ok(&["netns", "add", "router1"]);
-        let made = ip(sb, &["link", "add", "eth0", "netns", "host1", "type", "veth", "peer", "name", "e1", "netns", "router1"]);
+        let made = ip(
+            sb,
+            &[
+                "link", "add", "eth0", "netns", "host1", "type", "veth", "peer", "name", "e1",
+                "netns", "router1",
+            ],
+        );
         assert_eq!(made.status, Status::Code(0), "{made:?}");
         let host = sb.run(&["netns", "exec", "host1", "ls", "/sys/class/net"]).out_str();
         let router = sb.run(&["netns", "exec", "router1", "ls", "/sys/class/net"]).out_str();
@@ -60,16 +71,54 @@ fn moves_with_rename_up_and_mtu_on_one_line() {
         sb.ok(&["netns", "add", "ns0"]);
         let steps = [
             ip(sb, &["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]),
-            ip(sb, &["link", "set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu", "1400"]),
+            ip(
+                sb,
+                &[
+                    "link", "set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu",
+                    "1400",
+                ],
+            ),
         ];
         assert!(steps.iter().all(|s| s.status == Status::Code(0)), "{steps:?}");
         let moved = (sys_of(sb, "ns0", "eth0/mtu"), sys_of(sb, "ns0", "eth0/flags"));
         assert_eq!(moved.0, "1400\n");
-        let flags = u32::from_str_radix(moved.1.trim().trim_start_matches("0x"), 16).expect("flags in hex");
+        let flags =
+            u32::from_str_radix(moved.1.trim().trim_start_matches("0x"), 16).expect("flags in hex");
         assert_eq!(flags & 1, 1, "eth0 is up in ns0");
         let gone = ip(sb, &["link", "show", "veth1"]);
         assert_ne!(gone.status, Status::Code(0), "veth1 left our namespace");
         (steps, moved, gone.status)
+    });
+}
+
+#[test]
+fn addresses_and_up_without_any_other_ip() {
+    scenario(Compare::Full, false, |sb| {
+        sb.ok(&["netns", "add", "ns1"]);
+        let ours = |argv: &[&str]| {
+            // No other ip on PATH: these are ours to do.
+            let mut cmd = sb.command(&[], Via::Ip, &os(argv));
+            cmd.env("PATH", "/run/nothing");
+            sb.output(cmd, None)
+        };
+        let steps = [
+            ours(&["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]),
+            ours(&["link", "set", "veth1", "netns", "ns1"]),
+            ours(&["addr", "add", "198.18.0.1/24", "dev", "veth0"]),
+            ours(&["-n", "ns1", "addr", "add", "local", "198.18.0.2/24", "dev", "veth1"]),
+            ours(&["link", "set", "dev", "veth0", "up"]),
+            ours(&["-n", "ns1", "link", "set", "veth1", "up"]),
+            ours(&["-n", "ns1", "link", "set", "lo", "up"]),
+        ];
+        assert!(steps.iter().all(|s| *s == Observed::quiet_success()), "{steps:?}");
+        // iproute2's view of the result, through the hand-over.
+        let shown = [
+            ip(sb, &["-4", "-o", "addr", "show", "dev", "veth0"]),
+            ip(sb, &["-n", "ns1", "-4", "-o", "addr", "show", "dev", "veth1"]),
+            ip(sb, &["-n", "ns1", "-o", "link", "show", "lo"]),
+        ];
+        let flags = sys_of(sb, "ns1", "veth1/flags");
+        (steps, shown, flags)
     });
 }
 
@@ -103,7 +152,9 @@ fn other_commands_go_to_the_system_ip_with_their_options() {
 
 #[test]
 fn busybox_takes_over_when_there_is_no_other_ip() {
-    let Some(busybox) = ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| Path::new(p).exists()) else {
+    let Some(busybox) =
+        ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| Path::new(p).exists())
+    else {
         eprintln!("note: skipped: busybox is not installed (Debian: busybox-static)");
         return;
     };
@@ -121,9 +172,15 @@ fn busybox_takes_over_when_there_is_no_other_ip() {
         assert!(shown.out_str().contains("lo: <LOOPBACK"), "busybox's ip showed lo: {shown:?}");
         let nothing = run("/run/empty", &["link", "show", "lo"]);
         assert_eq!(nothing.status, Status::Code(1));
-        assert_eq!(nothing.err_str(), "Object \"link\" is for the system's ip, and there is no other ip or busybox on PATH.\n");
+        assert_eq!(
+            nothing.err_str(),
+            "Object \"link\" is for the system's ip, and there is no other ip or busybox on PATH.\n"
+        );
         // A veth pair with named ends is ours to make, with or without busybox.
-        let made = run("/run/busybox-bin", &["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]);
+        let made = run(
+            "/run/busybox-bin",
+            &["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"],
+        );
         assert_eq!(made.status, Status::Code(0), "{made:?}");
         let names = sb.run(&["netns", "add", "x"]);
         assert_eq!(names.status, Status::Code(0));

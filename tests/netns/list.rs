@@ -56,9 +56,7 @@ fn set_errors() {
             .code(255)
     };
     run_table(&[
-        case("no name", &["netns", "set"])
-            .err("No netns name specified\n")
-            .code(1),
+        case("no name", &["netns", "set"]).err("No netns name specified\n").code(1),
         case("no nsid", &["netns", "set", "a"])
             .given(&[Ns("a")])
             .err("No nsid specified\n")
@@ -105,23 +103,11 @@ fn set_errors() {
 fn set_then_list() {
     scenario(Compare::Full, false, |sb| {
         prepare(sb, &[Ns("a"), Ns("b"), Ns("c"), Ns("d"), Ns("e")]);
-        for (name, id) in [
-            ("a", "5"),
-            ("b", " +9"),
-            ("c", "010"),
-            ("d", "0x7fffffff"),
-            ("e", "auto"),
-        ] {
+        for (name, id) in
+            [("a", "5"), ("b", " +9"), ("c", "010"), ("d", "0x7fffffff"), ("e", "auto")]
+        {
             let set = sb.run(&["netns", "set", name, id]);
-            assert_eq!(
-                set,
-                Observed {
-                    out: vec![],
-                    err: vec![],
-                    status: Status::Code(0)
-                },
-                "set {name} {id:?}"
-            );
+            assert_eq!(set, Observed::quiet_success(), "set {name} {id:?}");
         }
         let list = sb.run(&["netns"]);
         // auto takes the lowest free id: 0.

@@ -80,18 +80,8 @@ fn list_id_errors() {
             1,
         )
         .out("[]\n"),
-        err(
-            "nsid without a value",
-            &["netns", "list-id", "nsid"],
-            incomplete,
-            255,
-        ),
-        err(
-            "target-nsid without a value",
-            &["netns", "list-id", "target-nsid"],
-            incomplete,
-            255,
-        ),
+        err("nsid without a value", &["netns", "list-id", "nsid"], incomplete, 255),
+        err("target-nsid without a value", &["netns", "list-id", "target-nsid"], incomplete, 255),
         err(
             "nsid not a number",
             &["netns", "list-id", "nsid", "x"],
@@ -143,13 +133,7 @@ fn list_id_errors() {
             255,
         )
         .differs("iproute2 names the next word, or (null)"),
-        err(
-            "unknown keyword: usage",
-            &["netns", "list-id", "bogus"],
-            USAGE_IP,
-            255,
-        )
-        .named_ip(),
+        err("unknown keyword: usage", &["netns", "list-id", "bogus"], USAGE_IP, 255).named_ip(),
         err(
             "keywords are not abbreviated: usage",
             &["netns", "list-id", "targ", "1"],

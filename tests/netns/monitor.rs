@@ -32,14 +32,7 @@ fn make_events(sb: &Sandbox) {
     sb.ok(&["netns", "del", "z"]);
 }
 
-const EVENTS: &[&str] = &[
-    "add plain",
-    "delete renamed",
-    "add d",
-    "delete d",
-    "add z",
-    "delete z",
-];
+const EVENTS: &[&str] = &["add plain", "delete renamed", "add d", "delete d", "add z", "delete z"];
 
 /// On a terminal, as a user watches it; the run dir is created if missing.
 #[test]
@@ -47,31 +40,19 @@ fn monitor_on_a_terminal() {
     scenario(Compare::Full, false, |sb| {
         let (master, slave) = sandbox::open_pty().expect("opening a pty");
         let mut cmd = sb.command(&[], Via::Netns, &os(&["netns", "monitor"]));
-        cmd.stdin(Stdio::null())
-            .stdout(slave)
-            .stderr(Stdio::piped());
+        cmd.stdin(Stdio::null()).stdout(slave).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawning monitor");
         drop(cmd); // our copy of the pty's slave side
         let mut stderr = child.stderr.take().expect("piped stderr");
         let pid = sb.keep(child).id();
         let lines = Lines::new(master);
-        assert!(
-            wait_until(LIMIT, || watching(pid)),
-            "monitor never watched the run dir"
-        );
+        assert!(wait_until(LIMIT, || watching(pid)), "monitor never watched the run dir");
         Check::Mode(RUN, 0o755).assert();
         make_events(sb);
-        let seen: Vec<String> = EVENTS
-            .iter()
-            .map_while(|_| lines.next_line(LIMIT))
-            .collect();
+        let seen: Vec<String> = EVENTS.iter().map_while(|_| lines.next_line(LIMIT)).collect();
         assert_eq!(seen, EVENTS, "monitor lines");
         let status = sb.stop(pid, libc::SIGTERM);
-        assert_eq!(
-            status,
-            Status::Signal(libc::SIGTERM),
-            "monitor ends by the signal"
-        );
+        assert_eq!(status, Status::Signal(libc::SIGTERM), "monitor ends by the signal");
         let mut err = String::new();
         stderr.read_to_string(&mut err).expect("reading stderr");
         assert_eq!(err, "", "monitor stderr");
@@ -91,25 +72,14 @@ fn monitor_flushes_each_line() {
             let mut cmd = sb.command(&[], Via::Netns, &os(&["netns", "monitor"]));
             cmd.stdin(Stdio::null()).stdout(out).stderr(Stdio::null());
             let pid = sb.keep(cmd.spawn().expect("spawning monitor")).id();
-            assert!(
-                wait_until(LIMIT, || watching(pid)),
-                "monitor never watched the run dir"
-            );
+            assert!(wait_until(LIMIT, || watching(pid)), "monitor never watched the run dir");
             make_events(sb);
             let want: String = EVENTS.iter().map(|e| format!("{e}\n")).collect();
-            let arrived = wait_until(LIMIT, || {
-                fs::read_to_string(&out_path).is_ok_and(|s| s == want)
-            });
-            assert!(
-                arrived,
-                "the file holds {:?}",
-                fs::read_to_string(&out_path)
-            );
+            let arrived =
+                wait_until(LIMIT, || fs::read_to_string(&out_path).is_ok_and(|s| s == want));
+            assert!(arrived, "the file holds {:?}", fs::read_to_string(&out_path));
             assert_eq!(sb.stop(pid, libc::SIGTERM), Status::Signal(libc::SIGTERM));
-            assert_eq!(
-                fs::read_to_string(&out_path).expect("reading the output"),
-                want
-            );
+            assert_eq!(fs::read_to_string(&out_path).expect("reading the output"), want);
         },
     );
 }

@@ -12,9 +12,7 @@ fn netns_option() {
             .given(&[Plain("plain")])
             .err("setting the network namespace \"plain\" failed: Invalid argument\n")
             .code(255),
-        case("list from inside a", &["-n", "a", "netns"])
-            .given(&[Ns("a"), Ns("b")])
-            .out("b\na\n"),
+        case("list from inside a", &["-n", "a", "netns"]).given(&[Ns("a"), Ns("b")]).out("b\na\n"),
         case("-netns is -n", &["-netns", "a", "netns", "list"])
             .given(&[Ns("a"), Ns("b")])
             .out("b\na\n"),
@@ -23,16 +21,7 @@ fn netns_option() {
             .out("a\n"),
         case(
             "exec from inside a",
-            &[
-                "-n",
-                "a",
-                "netns",
-                "exec",
-                "b",
-                "sh",
-                "-c",
-                "$NETNS identify",
-            ],
+            &["-n", "a", "netns", "exec", "b", "sh", "-c", "$NETNS identify"],
         )
         .given(&[Ns("a"), Ns("b")])
         .out("b\n"),
@@ -40,12 +29,9 @@ fn netns_option() {
             .named_ip()
             .given(&[Ns("a"), Ns("b")])
             .out("b\na\n"),
-        case(
-            "add from inside a makes a usable namespace",
-            &["-n", "a", "netns", "add", "x"],
-        )
-        .given(&[Ns("a")])
-        .then(&[Check::IsNetns("/run/netns/x")])
-        .differs("iproute2 leaves a dangling file"),
+        case("add from inside a makes a usable namespace", &["-n", "a", "netns", "add", "x"])
+            .given(&[Ns("a")])
+            .then(&[Check::IsNetns("/run/netns/x")])
+            .differs("iproute2 leaves a dangling file"),
     ]);
 }

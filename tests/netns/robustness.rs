@@ -10,57 +10,58 @@ use crate::table::*;
 #[test]
 fn odd_arguments() {
     let huge_name = "n".repeat(4096);
-    run_table(&[
-        case("a 4096-byte name", &["netns", "add", &huge_name])
-            .err(
-                Box::leak(format!("Invalid netns name \"{huge_name}\"\n").into_boxed_str()) as &str,
-            )
-            .code(255)
-            .then(&[Check::Absent(RUN)]),
-        case("a non-UTF-8 command", &["netns", "exec", "a", "x"])
-            .argv_os(os_bytes(&[b"netns", b"exec", b"a", b"\xff\xfe"]))
-            .given(&[Ns("a")])
-            .err(Has("failed: No such file or directory"))
-            .code(1),
-        case("a non-UTF-8 argument", &[])
-            .argv_os(os_bytes(&[
-                b"netns",
-                b"exec",
-                b"a",
-                b"sh",
-                b"-c",
-                b"test \"$0\" = \"$(printf '\\377')\"",
-                b"\xff",
-            ]))
-            .given(&[Ns("a")]),
-        case("a non-UTF-8 subcommand", &[])
-            .argv_os(os_bytes(&[b"netns", b"\xff"]))
-            .err(OneLine)
-            .code(255)
-            .compare(Compare::StatusOnly),
-        case("a non-UTF-8 option", &[])
-            .argv_os(os_bytes(&[b"-\xff", b"netns"]))
-            .err(OneLine)
-            .code(255)
-            .compare(Compare::StatusOnly),
-        case("-n with a non-UTF-8 missing name", &[])
-            .argv_os(os_bytes(&[b"-n", b"\xff", b"netns"]))
-            .err(OneLine)
-            .code(255)
-            .compare(Compare::StatusOnly),
-        case("run dir is a file: delete", &["netns", "del", "a"])
-            .given(&[RunDirIsFile])
-            .err("Cannot remove namespace file \"/run/netns/a\": Not a directory\n")
-            .code(1),
-        case("run dir is a file: exec", &["netns", "exec", "a", "true"])
-            .given(&[RunDirIsFile])
-            .err("Cannot open network namespace \"a\": Not a directory\n")
-            .code(255),
-        case("run dir is a file: attach", &["netns", "attach", "a", "1"])
-            .given(&[RunDirIsFile])
-            .err("Cannot open netns runtime directory \"/run/netns\": Not a directory\n")
-            .code(1),
-    ]);
+    run_table(
+        &[
+            case("a 4096-byte name", &["netns", "add", &huge_name])
+                .err(Box::leak(format!("Invalid netns name \"{huge_name}\"\n").into_boxed_str())
+                    as &str)
+                .code(255)
+                .then(&[Check::Absent(RUN)]),
+            case("a non-UTF-8 command", &["netns", "exec", "a", "x"])
+                .argv_os(os_bytes(&[b"netns", b"exec", b"a", b"\xff\xfe"]))
+                .given(&[Ns("a")])
+                .err(Has("failed: No such file or directory"))
+                .code(1),
+            case("a non-UTF-8 argument", &[])
+                .argv_os(os_bytes(&[
+                    b"netns",
+                    b"exec",
+                    b"a",
+                    b"sh",
+                    b"-c",
+                    b"test \"$0\" = \"$(printf '\\377')\"",
+                    b"\xff",
+                ]))
+                .given(&[Ns("a")]),
+            case("a non-UTF-8 subcommand", &[])
+                .argv_os(os_bytes(&[b"netns", b"\xff"]))
+                .err(OneLine)
+                .code(255)
+                .compare(Compare::StatusOnly),
+            case("a non-UTF-8 option", &[])
+                .argv_os(os_bytes(&[b"-\xff", b"netns"]))
+                .err(OneLine)
+                .code(255)
+                .compare(Compare::StatusOnly),
+            case("-n with a non-UTF-8 missing name", &[])
+                .argv_os(os_bytes(&[b"-n", b"\xff", b"netns"]))
+                .err(OneLine)
+                .code(255)
+                .compare(Compare::StatusOnly),
+            case("run dir is a file: delete", &["netns", "del", "a"])
+                .given(&[RunDirIsFile])
+                .err("Cannot remove namespace file \"/run/netns/a\": Not a directory\n")
+                .code(1),
+            case("run dir is a file: exec", &["netns", "exec", "a", "true"])
+                .given(&[RunDirIsFile])
+                .err("Cannot open network namespace \"a\": Not a directory\n")
+                .code(255),
+            case("run dir is a file: attach", &["netns", "attach", "a", "1"])
+                .given(&[RunDirIsFile])
+                .err("Cannot open netns runtime directory \"/run/netns\": Not a directory\n")
+                .code(1),
+        ],
+    );
 }
 
 /// Output into a pipe nobody reads ends quietly: no panic message, no status 101.
@@ -83,9 +84,7 @@ fn closed_pipe_ends_quietly() {
             let (reader, writer) = std::io::pipe().expect("creating a pipe");
             drop(reader);
             let mut cmd = sb.command(&[], Via::Netns, &os(argv));
-            cmd.stdin(Stdio::null())
-                .stdout(writer)
-                .stderr(Stdio::piped());
+            cmd.stdin(Stdio::null()).stdout(writer).stderr(Stdio::piped());
             let mut child = cmd.spawn().expect("spawning");
             drop(cmd);
             let mut err = String::new();
@@ -97,26 +96,16 @@ fn closed_pipe_ends_quietly() {
                 .expect("reading stderr");
             let status: Status = child.wait().expect("waiting").into();
             assert_eq!(err, "", "{argv:?} into a closed pipe: stderr");
-            assert_ne!(
-                status,
-                Status::Code(101),
-                "{argv:?} into a closed pipe: panicked"
-            );
+            assert_ne!(status, Status::Code(101), "{argv:?} into a closed pipe: panicked");
             seen.push(err);
         }
         // The command we exec gets SIGPIPE's default action back: `yes` dies of it.
         let (reader, writer) = std::io::pipe().expect("creating a pipe");
         drop(reader);
         let mut cmd = sb.command(&[], Via::Netns, &os(&["netns", "exec", "a", "yes"]));
-        cmd.stdin(Stdio::null())
-            .stdout(writer)
-            .stderr(Stdio::null());
+        cmd.stdin(Stdio::null()).stdout(writer).stderr(Stdio::null());
         let status: Status = cmd.status().expect("running yes").into();
-        assert_eq!(
-            status,
-            Status::Signal(libc::SIGPIPE),
-            "exec a yes into a closed pipe"
-        );
+        assert_eq!(status, Status::Signal(libc::SIGPIPE), "exec a yes into a closed pipe");
         (seen, status)
     });
 }
@@ -153,9 +142,6 @@ fn unprivileged() {
             .given(FIRST)
             .err("setting the network namespace \"first\" failed: Operation not permitted\n")
             .code(255),
-        case("list works", &["netns"])
-            .unprivileged()
-            .given(FIRST)
-            .out("first\n"),
+        case("list works", &["netns"]).unprivileged().given(FIRST).out("first\n"),
     ]);
 }

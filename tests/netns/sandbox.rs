@@ -18,11 +18,7 @@ fn cpath(p: &Path) -> io::Result<CString> {
 }
 
 fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
-    if ret == -1 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(ret)
-    }
+    if ret == -1 { Err(io::Error::last_os_error()) } else { Ok(ret) }
 }
 
 /// Moves the calling thread into new, private mount and network namespaces and mounts a fresh
@@ -59,13 +55,7 @@ pub fn mount(
     let ptr = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
     // SAFETY: every pointer is either null or a NUL-terminated string that outlives the call.
     check(unsafe {
-        libc::mount(
-            ptr(&source),
-            target.as_ptr(),
-            ptr(&fstype),
-            flags,
-            ptr(&data).cast(),
-        )
+        libc::mount(ptr(&source), target.as_ptr(), ptr(&fstype), flags, ptr(&data).cast())
     })?;
     Ok(())
 }
@@ -129,11 +119,7 @@ pub fn set_nsid(peer: &File, id: i32) -> io::Result<()> {
     }
     // SAFETY: plain socket(2) call; the result is checked and owned right away.
     let fd = check(unsafe {
-        libc::socket(
-            libc::AF_NETLINK,
-            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-            libc::NETLINK_ROUTE,
-        )
+        libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE)
     })?;
     // SAFETY: `fd` was just returned by socket(2) and nothing else owns it.
     let sock = unsafe { OwnedFd::from_raw_fd(fd) };
@@ -158,16 +144,10 @@ pub fn set_nsid(peer: &File, id: i32) -> io::Result<()> {
     })? as usize;
     let kind = u16::from_ne_bytes([reply[4], reply[5]]);
     if n < 20 || kind != libc::NLMSG_ERROR as u16 {
-        return Err(io::Error::other(format!(
-            "unexpected netlink reply type {kind}"
-        )));
+        return Err(io::Error::other(format!("unexpected netlink reply type {kind}")));
     }
     let error = i32::from_ne_bytes([reply[16], reply[17], reply[18], reply[19]]);
-    if error != 0 {
-        Err(io::Error::from_raw_os_error(-error))
-    } else {
-        Ok(())
-    }
+    if error != 0 { Err(io::Error::from_raw_os_error(-error)) } else { Ok(()) }
 }
 
 /// Sends `signal` to process `pid`.

@@ -49,9 +49,7 @@ enum Mode {
 }
 
 fn busybox() -> Option<&'static str> {
-    ["/bin/busybox", "/usr/bin/busybox"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
+    ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| Path::new(p).exists())
 }
 
 /// Busybox's applet names, `ip` left out.
@@ -100,14 +98,8 @@ fn prepare(mode: Mode) -> (String, String) {
     // link to the sandbox's /run; where it is a directory, it gets a private tmpfs too.
     let var_run = fs::symlink_metadata("/var/run").map(|m| m.file_type().is_symlink());
     if let Ok(false) = var_run {
-        sandbox::mount(
-            Some("tmpfs"),
-            "/var/run",
-            Some("tmpfs"),
-            0,
-            Some("mode=0755"),
-        )
-        .expect("mounting a private tmpfs on /var/run");
+        sandbox::mount(Some("tmpfs"), "/var/run", Some("tmpfs"), 0, Some("mode=0755"))
+            .expect("mounting a private tmpfs on /var/run");
     }
     let ip = [String::from("ip")];
     match mode {
@@ -119,10 +111,7 @@ fn prepare(mode: Mode) -> (String, String) {
         Mode::Iproute2 => {
             link_dir(OURS_BIN, our_binary(), &ip);
             link_dir(FALLBACK_BIN, busybox, &applets);
-            (
-                format!("{OURS_BIN}:{DEBIAN_PATH}:{FALLBACK_BIN}"),
-                "/bin/sh".into(),
-            )
+            (format!("{OURS_BIN}:{DEBIAN_PATH}:{FALLBACK_BIN}"), "/bin/sh".into())
         }
         Mode::Reference => {
             link_dir(FALLBACK_BIN, busybox, &applets);
@@ -151,9 +140,7 @@ fn run_script(mode: Mode, path: &str, shell: &str, script: &str) -> (Option<Exit
     if mode == Mode::Busybox {
         cmd.env("SEEDS_IP", format!("{BUSYBOX_BIN}/ip"));
     }
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawning {shell} {script}: {e}"));
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning {shell} {script}: {e}"));
     let group = child.id();
     let end = Instant::now() + LIMIT;
     let status = loop {
@@ -174,11 +161,7 @@ fn run_script(mode: Mode, path: &str, shell: &str, script: &str) -> (Option<Exit
 
 /// The step a failed script stopped at: its last traced command.
 fn last_step(output: &str) -> &str {
-    output
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("+ "))
-        .unwrap_or("(no step traced)")
+    output.lines().rev().find(|l| l.starts_with("+ ")).unwrap_or("(no step traced)")
 }
 
 /// Runs walkthrough `name` (tests/seeds/NAME.sh) in a fresh sandbox under `mode`.

@@ -36,11 +36,7 @@ impl Text {
             Text::Has(part) => s.contains(part),
             Text::Any => true,
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(format!("{what}: expected {self:?}, got {s:?}"))
-        }
+        if ok { Ok(()) } else { Err(format!("{what}: expected {self:?}, got {s:?}")) }
     }
 }
 
@@ -121,14 +117,10 @@ impl Check {
                 }
             }
             Check::IsNetns(p) => {
-                let nsfs = fs::metadata("/proc/thread-self/ns/net")
-                    .map(|m| m.dev())
-                    .ok();
+                let nsfs = fs::metadata("/proc/thread-self/ns/net").map(|m| m.dev()).ok();
                 match fs::metadata(p) {
                     Ok(m) if Some(m.dev()) == nsfs => Ok(()),
-                    _ => Err(format!(
-                        "{p} should be a network namespace (an nsfs bind mount)"
-                    )),
+                    _ => Err(format!("{p} should be a network namespace (an nsfs bind mount)")),
                 }
             }
             Check::Mode(p, mode) => match fs::metadata(p) {
@@ -248,17 +240,12 @@ impl Case {
     }
 
     fn needs_etc(&self) -> bool {
-        self.setup
-            .iter()
-            .any(|s| matches!(s, File(p, _) | MkDir(p) if p.starts_with("/etc/netns")))
+        self.setup.iter().any(|s| matches!(s, File(p, _) | MkDir(p) if p.starts_with("/etc/netns")))
     }
 
     fn label(&self) -> String {
-        let words: Vec<String> = self
-            .argv
-            .iter()
-            .map(|a| format!("{:?}", a.to_string_lossy()))
-            .collect();
+        let words: Vec<String> =
+            self.argv.iter().map(|a| format!("{:?}", a.to_string_lossy())).collect();
         format!("{} [{}]", self.what, words.join(" "))
     }
 }
@@ -332,11 +319,7 @@ fn play(subject: Subject, c: &Case) -> (Observed, Vec<String>) {
             std::os::unix::process::CommandExt::gid(&mut cmd, id);
         }
         let seen = sb.output(cmd, c.stdin.map(str::as_bytes));
-        let failed = c
-            .after
-            .iter()
-            .filter_map(|chk| chk.verify().err())
-            .collect();
+        let failed = c.after.iter().filter_map(|chk| chk.verify().err()).collect();
         (seen, failed)
     })
 }
@@ -350,10 +333,7 @@ fn judge(c: &Case, seen: &Observed, failed_checks: &[String]) -> Vec<String> {
         problems.push(e);
     }
     if seen.status != c.status {
-        problems.push(format!(
-            "status: expected {:?}, got {:?}",
-            c.status, seen.status
-        ));
+        problems.push(format!("status: expected {:?}, got {:?}", c.status, seen.status));
     }
     if seen.status == Status::Code(101) || seen.err_str().contains("panicked") {
         problems.push("the program panicked".into());
@@ -366,10 +346,7 @@ fn judge(c: &Case, seen: &Observed, failed_checks: &[String]) -> Vec<String> {
 pub fn check_case(c: &Case) -> Vec<String> {
     let subject = Subject::main();
     if let (Subject::Iproute2, Compare::Differs(why)) = (subject, c.compare) {
-        eprintln!(
-            "note: skipped under iproute2 (deliberate difference: {why}): {}",
-            c.label()
-        );
+        eprintln!("note: skipped under iproute2 (deliberate difference: {why}): {}", c.label());
         return Vec::new();
     }
     let (seen, failed) = play(subject, c);
@@ -385,17 +362,12 @@ fn compare_with_iproute2(c: &Case, ours: &Observed) -> Vec<String> {
         return Vec::new();
     }
     if iproute2().is_none() {
-        eprintln!(
-            "note: iproute2 not installed, comparison skipped: {}",
-            c.label()
-        );
+        eprintln!("note: iproute2 not installed, comparison skipped: {}", c.label());
         return Vec::new();
     }
     let (theirs, failed) = play(Subject::Iproute2, c);
-    let mut problems: Vec<String> = failed
-        .into_iter()
-        .map(|f| format!("under iproute2: {f}"))
-        .collect();
+    let mut problems: Vec<String> =
+        failed.into_iter().map(|f| format!("under iproute2: {f}")).collect();
     let same = match c.compare {
         Compare::Full => theirs == *ours,
         Compare::StatusOnly => theirs.status == ours.status,
@@ -424,11 +396,7 @@ pub fn run_table(cases: &[Case]) {
             }
         }
     }
-    assert!(
-        failed == 0,
-        "{failed} of {} cases failed:\n{report}",
-        cases.len()
-    );
+    assert!(failed == 0, "{failed} of {} cases failed:\n{report}", cases.len());
 }
 
 /// For scenario tests written as code: runs `scenario` for the chosen subject and, unless the

@@ -23,31 +23,24 @@ fn two_namespaces_ping_across_a_veth_pair() {
     };
     scenario(Compare::Full, false, |sb| {
         let link = |args: &[&str]| {
-            let st = Command::new(ip)
-                .args(args)
-                .status()
-                .expect("running ip link");
+            let st = Command::new(ip).args(args).status().expect("running ip link");
             assert!(st.success(), "ip {args:?} failed");
         };
         sb.ok(&["netns", "add", "ns1"]);
         sb.ok(&["netns", "add", "ns2"]);
         assert_eq!(sb.run(&["netns", "list"]).out_str(), "ns2\nns1\n");
-        link(&[
-            "link", "add", "veth0", "type", "veth", "peer", "name", "veth1",
-        ]);
+        link(&["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]);
         link(&["link", "set", "veth0", "netns", "ns1"]);
         link(&["link", "set", "veth1", "netns", "ns2"]);
-        for (ns, dev, addr) in [
-            ("ns1", "veth0", "198.18.0.1/24"),
-            ("ns2", "veth1", "198.18.0.2/24"),
-        ] {
+        for (ns, dev, addr) in
+            [("ns1", "veth0", "198.18.0.1/24"), ("ns2", "veth1", "198.18.0.2/24")]
+        {
             sb.ok(&["netns", "exec", ns, ip, "addr", "add", addr, "dev", dev]);
             sb.ok(&["netns", "exec", ns, ip, "link", "set", dev, "up"]);
             sb.ok(&["netns", "exec", ns, ip, "link", "set", "lo", "up"]);
         }
-        let seen = sb.run(&[
-            "-all", "netns", "exec", ip, "-br", "-4", "addr", "show", "scope", "global",
-        ]);
+        let seen =
+            sb.run(&["-all", "netns", "exec", ip, "-br", "-4", "addr", "show", "scope", "global"]);
         let shown = seen.out_str();
         assert!(
             shown.contains("veth1@if") && shown.contains("198.18.0.2/24"),
@@ -57,17 +50,7 @@ fn two_namespaces_ping_across_a_veth_pair() {
             shown.contains("veth0@if") && shown.contains("198.18.0.1/24"),
             "ns1's address: {shown}"
         );
-        let pinged = sb.run(&[
-            "netns",
-            "exec",
-            "ns1",
-            ping,
-            "-c",
-            "1",
-            "-W",
-            "2",
-            "198.18.0.2",
-        ]);
+        let pinged = sb.run(&["netns", "exec", "ns1", ping, "-c", "1", "-W", "2", "198.18.0.2"]);
         assert_eq!(pinged.status, Status::Code(0), "ping across: {pinged:?}");
         sb.ok(&["netns", "del", "ns1"]);
         sb.ok(&["netns", "del", "ns2"]);
