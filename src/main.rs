@@ -1,29 +1,33 @@
 //! The program: which name it runs under, the run, and the exit status.
 
-use std::ffi::OsString;
-use std::path::Path;
-use std::process::ExitCode;
+#![no_main]
+
+use std::os::unix::ffi::OsStrExt;
 
 use netns::error::{self, Prog};
+use netns::sys::{Args, Arena};
 
-fn main() -> ExitCode {
-    netns::sys::default_sigpipe();
-    let mut args = std::env::args_os();
-    let prog = prog_of(args.next());
-    let args: Vec<OsString> = args.collect();
-    match netns::run(prog, &args) {
-        Ok(()) => ExitCode::SUCCESS,
+#[global_allocator]
+static ALLOCATOR: Arena = Arena::new();
+
+netns::entry!(start);
+
+fn start(args: Args) -> u8 {
+    let args = args.to_vec();
+    let prog = prog_of(args.first().map_or(&[][..], |argv0| argv0.as_bytes()));
+    match netns::run(prog, args.get(1..).unwrap_or_default()) {
+        Ok(()) => 0,
         Err(err) => {
             error::report(&err, prog);
-            ExitCode::from(err.exit_code())
+            err.exit_code()
         }
     }
 }
 
 /// Under the name `ip` (a link or a copy), we speak `ip`'s command line.
-fn prog_of(argv0: Option<OsString>) -> Prog {
-    match argv0.as_deref().map(Path::new).and_then(Path::file_name) {
-        Some(name) if name == "ip" => Prog::Ip,
+fn prog_of(argv0: &[u8]) -> Prog {
+    match argv0.rsplit(|b| *b == b'/').next() {
+        Some(b"ip") => Prog::Ip,
         _ => Prog::Netns,
     }
 }

@@ -15,7 +15,9 @@ pub fn run() -> Result<(), Error> {
     sys::inotify_add_watch(inotify.as_fd(), Path::new(RUN_DIR), sys::IN_CREATE | sys::IN_DELETE)
         .map_err(Error::InotifyWatch)?;
     let mut events = File::from(inotify);
-    let mut buf = [0; 4096];
+    // On the heap: on the stack it would be part of every command's frame, since the
+    // commands are inlined into one function, and cost `exec` a page fault.
+    let mut buf = vec![0; 4096];
     loop {
         let len = match events.read(&mut buf) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
