@@ -76,7 +76,7 @@ fn bind_etc(name: &OsStr) {
     if name.as_bytes().len() >= 255 {
         return;
     }
-    let dir = Path::new(netns::ETC_DIR).join(name);
+    let dir = netns::entry(netns::ETC_DIR, name);
     let Ok(entries) = fs::read_dir(&dir) else { return };
     for entry in entries.flatten() {
         let source = dir.join(entry.file_name());

@@ -5,7 +5,7 @@ use std::ffi::{OsStr, OsString};
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io;
 use std::os::fd::AsFd;
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
@@ -35,8 +35,16 @@ pub fn valid_name(name: &OsStr) -> bool {
         && bytes != b".."
 }
 
+/// The run directory's entry for `name`.
 pub fn path_of(name: &OsStr) -> PathBuf {
-    Path::new(RUN_DIR).join(name)
+    entry(RUN_DIR, name)
+}
+
+/// `dir/name` as ip spells it: a `name` that is a path of its own (`-n` and `-all` commands
+/// do not check names) still lands in `dir`, where Path::join would let it replace `dir`.
+pub fn entry(dir: &str, name: &OsStr) -> PathBuf {
+    let path = [dir.as_bytes(), b"/", name.as_bytes()].concat();
+    PathBuf::from(OsString::from_vec(path))
 }
 
 /// The names in the run directory, in the directory's own order (as `ip` lists them), or

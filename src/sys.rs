@@ -299,7 +299,9 @@ impl Arena {
     /// Claims `size` bytes aligned to `align` (a power of two) at the end of the arena.
     fn claim(&self, size: usize, align: usize) -> Option<*mut u8> {
         let base = self.base() as usize;
-        let mut end = self.end.load(Relaxed);
+        // A guess instead of a load: the compare-exchange writes, and a first read of the
+        // untouched page would map the zero page only for that write to fault again.
+        let mut end = 0;
         loop {
             // Aligned as an address, not as an offset: the space itself is only byte-aligned.
             let start = (base + end).checked_add(align - 1)? & !(align - 1);

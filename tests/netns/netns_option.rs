@@ -8,6 +8,10 @@ fn netns_option() {
         case("missing namespace", &["-n", "nope", "netns"])
             .err("Cannot open network namespace \"nope\": No such file or directory\n")
             .code(255),
+        // The name is not checked, but it stays inside the run directory, as in ip.
+        case("a path is still a name", &["-n", "/proc/self/ns/net", "netns"])
+            .err("Cannot open network namespace \"/proc/self/ns/net\": No such file or directory\n")
+            .code(255),
         case("not a namespace", &["-n", "plain", "netns"])
             .given(&[Plain("plain")])
             .err("setting the network namespace \"plain\" failed: Invalid argument\n")
