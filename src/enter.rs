@@ -3,7 +3,6 @@
 //! command sees of the system matches the network it is in.
 
 use std::ffi::OsStr;
-use std::fs;
 use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -77,10 +76,10 @@ fn bind_etc(name: &OsStr) {
         return;
     }
     let dir = netns::entry(netns::ETC_DIR, name);
-    let Ok(entries) = fs::read_dir(&dir) else { return };
-    for entry in entries.flatten() {
-        let source = dir.join(entry.file_name());
-        let target = Path::new("/etc").join(entry.file_name());
+    let Ok(files) = sys::Dir::open(&dir).and_then(|mut dir| dir.names()) else { return };
+    for file in files {
+        let source = dir.join(&file);
+        let target = Path::new("/etc").join(&file);
         if let Err(err) = sys::mount(Some(source.as_os_str()), &target, None, sys::MS_BIND) {
             crate::error::warn(&Error::Bind { source, target, err });
         }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::netlink::{self, Rtnl};
-use crate::sys;
+use crate::sys::{self, Dir};
 
 /// Where named namespaces live; fixed at build time, as in iproute2 (`make NETNS_RUN_DIR=...`).
 pub const RUN_DIR: &str = match option_env!("NETNS_RUN_DIR") {
@@ -56,29 +56,27 @@ pub fn names() -> io::Result<Option<Vec<OsString>>> {
 /// The run directory held open, and the names in it: files of it are opened and looked at
 /// relative to the open directory, which spares a walk of its path for each.
 pub struct Listing {
-    dir: File,
+    dir: Dir,
     pub names: Vec<OsString>,
 }
 
 pub fn listing() -> io::Result<Option<Listing>> {
-    let dir = match File::open(RUN_DIR) {
+    let mut dir = match Dir::open(Path::new(RUN_DIR)) {
         Ok(dir) => dir,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    let names = fs::read_dir(RUN_DIR)?
-        .map(|entry| entry.map(|e| e.file_name()))
-        .collect::<io::Result<_>>()?;
+    let names = dir.names()?;
     Ok(Some(Listing { dir, names }))
 }
 
 impl Listing {
     pub fn open(&self, name: &OsStr) -> io::Result<File> {
-        sys::openat(Some(self.dir.as_fd()), name)
+        sys::openat(Some(self.dir.fd()), name)
     }
 
     pub fn ident(&self, name: &OsStr) -> io::Result<Ident> {
-        sys::stat_in(self.dir.as_fd(), name).map(|(dev, ino)| Ident { dev, ino })
+        Ident::in_dir(&self.dir, name)
     }
 }
 
@@ -100,6 +98,11 @@ impl Ident {
 
     pub fn of_path(path: &Path) -> io::Result<Ident> {
         fs::metadata(path).map(|m| Ident { dev: m.dev(), ino: m.ino() })
+    }
+
+    /// The file `name` (a path relative to `dir`), links followed.
+    pub fn in_dir(dir: &Dir, name: &OsStr) -> io::Result<Ident> {
+        sys::stat_in(dir.fd(), name).map(|(dev, ino)| Ident { dev, ino })
     }
 }
 

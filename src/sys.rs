@@ -99,6 +99,54 @@ pub fn statvfs_read_only(path: &Path) -> io::Result<bool> {
     Ok(st.f_flag & libc::ST_RDONLY != 0)
 }
 
+/// A directory open for reading its entries; its descriptor also serves openat() and
+/// fstatat() of the entries. std's ReadDir would open the directory once more, and carry
+/// each entry's path besides its name.
+pub struct Dir(std::ptr::NonNull<libc::DIR>);
+
+impl Dir {
+    pub fn open(path: &Path) -> io::Result<Dir> {
+        let path = c_path(path)?;
+        // SAFETY: `path` is NUL-terminated and outlives the call.
+        let dir = unsafe { libc::opendir(path.as_ptr()) };
+        std::ptr::NonNull::new(dir).map(Dir).ok_or_else(io::Error::last_os_error)
+    }
+
+    /// The names of the entries but `.` and `..`, in the directory's order.
+    pub fn names(&mut self) -> io::Result<Vec<OsString>> {
+        let mut names = Vec::new();
+        loop {
+            // SAFETY: errno is this thread's; readdir leaves it alone at the end of the
+            // directory and sets it on an error, which is how the two are told apart.
+            unsafe { *libc::__errno_location() = 0 };
+            // SAFETY: the DIR is open while we hold it.
+            let entry = unsafe { libc::readdir(self.0.as_ptr()) };
+            if entry.is_null() {
+                let err = io::Error::last_os_error();
+                return if err.raw_os_error() == Some(0) { Ok(names) } else { Err(err) };
+            }
+            // SAFETY: readdir returned an entry whose d_name is NUL-terminated, valid until
+            // the next readdir; its bytes are copied before that.
+            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) }.to_bytes();
+            if name != b"." && name != b".." {
+                names.push(OsStr::from_bytes(name).to_owned());
+            }
+        }
+    }
+
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: the DIR is open, and its descriptor with it, for as long as the borrow.
+        unsafe { BorrowedFd::borrow_raw(libc::dirfd(self.0.as_ptr())) }
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        // SAFETY: the DIR came from opendir and is closed only here.
+        unsafe { libc::closedir(self.0.as_ptr()) };
+    }
+}
+
 /// An inotify instance whose descriptor no exec'd program inherits.
 pub fn inotify_init() -> io::Result<OwnedFd> {
     // SAFETY: inotify_init1 takes no pointers; on success we own the new descriptor.

@@ -1,23 +1,23 @@
 //! `pids NAME`: the processes in a named namespace, in /proc's order.
 
 use std::ffi::OsStr;
-use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use crate::error::Error;
 use crate::netns::{self, Ident};
+use crate::sys::Dir;
 
 pub fn run(name: &OsStr) -> Result<(), Error> {
     let target = netns::open(name).and_then(|f| Ident::of_file(&f)).map_err(Error::OpenUnnamed)?;
     let mut out = Vec::new();
-    for entry in fs::read_dir("/proc/").map_err(Error::OpenProc)?.flatten() {
-        let pid = entry.file_name();
+    let mut proc = Dir::open(Path::new("/proc/")).map_err(Error::OpenProc)?;
+    for pid in proc.names().map_err(Error::OpenProc)? {
         if pid.is_empty() || !pid.as_bytes().iter().all(u8::is_ascii_digit) {
             continue;
         }
-        let ns = Path::new("/proc").join(&pid).join("ns/net");
-        if Ident::of_path(&ns).is_ok_and(|id| id == target) {
+        let ns = [pid.as_bytes(), b"/ns/net"].concat();
+        if Ident::in_dir(&proc, OsStr::from_bytes(&ns)).is_ok_and(|id| id == target) {
             out.extend_from_slice(pid.as_bytes());
             out.push(b'\n');
         }
