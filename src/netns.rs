@@ -2,11 +2,11 @@
 //! bind mount of a namespace and stops being one, and how a namespace is identified.
 
 use std::ffi::{OsStr, OsString};
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::fd::AsFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -193,12 +193,21 @@ fn create_bound(name: &OsStr, target: &Path) -> Result<(), Error> {
     })
 }
 
-/// Creates the run directory and its parents. Something else in its place is left for the
-/// open that follows to report, as ip reports it ("Not a directory").
+/// Creates the run directory, and its parents if need be (an initramfs may have no /var/run
+/// yet). Something else in its place is left for the open that follows to report, as ip
+/// reports it ("Not a directory").
 pub fn make_dir() -> Result<(), Error> {
-    match DirBuilder::new().recursive(true).mode(0o755).create(RUN_DIR) {
-        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(Error::Mkdir(e)),
+    let dir = RUN_DIR.as_bytes();
+    let mkdir = |end: usize| match sys::mkdir(OsStr::from_bytes(&dir[..end]), 0o755) {
+        Err(e) if e.raw_os_error() != Some(libc::EEXIST) => Err(e),
         _ => Ok(()),
+    };
+    match mkdir(dir.len()) {
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
+            let ends = (1..dir.len()).filter(|&end| dir[end] == b'/').chain([dir.len()]);
+            ends.map(mkdir).collect::<io::Result<()>>().map_err(Error::Mkdir)
+        }
+        other => other.map_err(Error::Mkdir),
     }
 }
 

@@ -64,6 +64,12 @@ pub fn umount2(target: &Path, flags: libc::c_int) -> io::Result<()> {
     check(unsafe { libc::umount2(target.as_ptr(), flags) }).map(drop)
 }
 
+pub fn mkdir(path: &OsStr, mode: libc::mode_t) -> io::Result<()> {
+    let path = c_bytes(path)?;
+    // SAFETY: `path` is NUL-terminated and outlives the call.
+    check(unsafe { libc::mkdir(path.as_ptr(), mode) }).map(drop)
+}
+
 /// openat(2), read-only and close-on-exec: a file of a directory we hold open (without walking
 /// the directory's path again), or with `None` a path as open(2) takes it. Unlike musl's
 /// open(), which std's File::open calls, it costs no extra fcntl() for close-on-exec.
