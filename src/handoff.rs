@@ -3,14 +3,13 @@
 
 use std::env;
 use std::ffi::{OsStr, OsString};
-use std::fs;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::execvp;
 use crate::netns::Ident;
+use crate::sys;
 
 /// Where to look when PATH is unset: the directories an ip usually lives in.
 const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -50,5 +49,6 @@ impl SystemIp {
 }
 
 fn is_program(path: &Path) -> bool {
-    fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    sys::stat(None, path.as_os_str())
+        .is_ok_and(|st| st.mode & libc::S_IFMT == libc::S_IFREG && st.mode & 0o111 != 0)
 }

@@ -6,7 +6,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::fd::AsFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -93,16 +93,20 @@ pub struct Ident {
 
 impl Ident {
     pub fn of_file(file: &File) -> io::Result<Ident> {
-        file.metadata().map(|m| Ident { dev: m.dev(), ino: m.ino() })
+        sys::stat(Some(file.as_fd()), OsStr::new("")).map(Ident::of)
     }
 
     pub fn of_path(path: &Path) -> io::Result<Ident> {
-        fs::metadata(path).map(|m| Ident { dev: m.dev(), ino: m.ino() })
+        sys::stat(None, path.as_os_str()).map(Ident::of)
     }
 
     /// The file `name` (a path relative to `dir`), links followed.
     pub fn in_dir(dir: &Dir, name: &OsStr) -> io::Result<Ident> {
-        sys::stat_in(dir.fd(), name).map(|(dev, ino)| Ident { dev, ino })
+        sys::stat(Some(dir.fd()), name).map(Ident::of)
+    }
+
+    fn of(st: sys::Stat) -> Ident {
+        Ident { dev: st.dev, ino: st.ino }
     }
 }
 

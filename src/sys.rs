@@ -82,16 +82,28 @@ pub fn openat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<std::fs::
     Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
 }
 
-/// fstatat(2), following links: the device and inode of a file of a directory we hold open.
-pub fn stat_in(dir: BorrowedFd<'_>, name: &OsStr) -> io::Result<(u64, u64)> {
+/// What fstatat(2) tells of a file, links followed: its device, inode and mode.
+pub struct Stat {
+    pub dev: u64,
+    pub ino: u64,
+    pub mode: u32,
+}
+
+/// fstatat(2) of `name` relative to `dir` (or with `None`, as stat(2) takes it); an empty
+/// `name` is `dir` itself.
+pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<Stat> {
     let name = c_bytes(name)?;
+    let (dir, flags) = match dir {
+        Some(dir) => (dir.as_raw_fd(), libc::AT_EMPTY_PATH),
+        None => (libc::AT_FDCWD, 0),
+    };
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
     // stays open for the call.
-    check(unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), 0) })?;
+    check(unsafe { libc::fstatat(dir, name.as_ptr(), st.as_mut_ptr(), flags) })?;
     // SAFETY: fstatat succeeded, so it filled `st`.
     let st = unsafe { st.assume_init() };
-    Ok((st.st_dev, st.st_ino))
+    Ok(Stat { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode })
 }
 
 /// Whether the file system holding `path` is mounted read-only (statvfs's ST_RDONLY).
