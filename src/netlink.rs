@@ -324,8 +324,9 @@ pub fn split<T: NetlinkDeserializable>(mut bytes: &[u8]) -> io::Result<Vec<Netli
     Ok(msgs)
 }
 
-fn invalid(e: DecodeError) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+/// Only the errno of a failure is ever shown; the decoder's text would cost its formatting.
+fn invalid(_: DecodeError) -> io::Error {
+    io::ErrorKind::InvalidData.into()
 }
 
 /// What one message from the kernel says (public for the fuzz target).
