@@ -6,9 +6,9 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{
-    DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NetlinkBuffer,
-    NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
-    NlasIterator, Parseable,
+    DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NetlinkMessage,
+    NetlinkPayload, NetlinkSerializable, NlasIterator, Parseable,
 };
 use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
 use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
@@ -18,11 +18,12 @@ use crate::error::Kernel;
 const RTM_NEWNSID: u16 = 88;
 const RTM_GETNSID: u16 = 90;
 const NLMSGERR_ATTR_MSG: u16 = 1;
+const NLMSG_HDRLEN: usize = 16;
 /// Lookups sent in one datagram: enough to save the round trips, few enough that the replies
 /// fit the receive buffer and the open namespace files stay well under the descriptor limit.
 pub const BATCH: usize = 64;
 
-/// An nsid message together with its type. netlink-packet-route's enum of every rtnetlink
+/// An nsid request together with its type. netlink-packet-route's enum of every rtnetlink
 /// message would do the same, but its parser links in code for all of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nsid {
@@ -49,14 +50,6 @@ impl NetlinkSerializable for Nsid {
 
     fn serialize(&self, buffer: &mut [u8]) {
         self.msg.emit(buffer)
-    }
-}
-
-impl NetlinkDeserializable for Nsid {
-    type Error = DecodeError;
-
-    fn deserialize(header: &NetlinkHeader, payload: &[u8]) -> Result<Self, DecodeError> {
-        Ok(Nsid { kind: header.message_type, msg: NsidMessage::parse(payload)? })
     }
 }
 
@@ -161,10 +154,10 @@ impl Rtnl {
         self.send(&requests)?;
         let mut answers: Vec<Option<Result<i32, Kernel>>> = vec![None; fds.len()];
         while answers.iter().any(Option::is_none) {
-            for msg in self.recv::<Nsid>()? {
-                let index = msg.header.sequence_number.wrapping_sub(first) as usize;
+            for (seq, reply) in self.recv()? {
+                let index = seq.wrapping_sub(first) as usize;
                 let Some(slot) = answers.get_mut(index) else { continue };
-                *slot = match reply(msg) {
+                *slot = match reply {
                     Reply::Peer(peer) => Some(Ok(peer.nsid)),
                     Reply::Refused(kernel) => Some(Err(kernel)),
                     Reply::Done | Reply::Ack => continue,
@@ -199,11 +192,11 @@ impl Rtnl {
         pick: impl Fn(Reply) -> Option<Result<T, Failure>>,
     ) -> Result<T, Failure> {
         loop {
-            for msg in self.recv::<Nsid>()? {
-                if msg.header.sequence_number != self.seq {
+            for (seq, reply) in self.recv()? {
+                if seq != self.seq {
                     continue;
                 }
-                if let Some(answer) = pick(reply(msg)) {
+                if let Some(answer) = pick(reply) {
                     return answer;
                 }
             }
@@ -220,15 +213,15 @@ impl Rtnl {
             return (peers, Some(Failure::Io(e)));
         }
         loop {
-            let msgs = match self.recv::<Nsid>() {
-                Ok(msgs) => msgs,
+            let replies = match self.recv() {
+                Ok(replies) => replies,
                 Err(e) => return (peers, Some(Failure::Io(e))),
             };
-            for msg in msgs {
-                if msg.header.sequence_number != self.seq {
+            for (seq, reply) in replies {
+                if seq != self.seq {
                     continue;
                 }
-                match reply(msg) {
+                match reply {
                     Reply::Peer(peer) => peers.push(peer),
                     Reply::Refused(kernel) => return (peers, Some(Failure::Kernel(kernel))),
                     Reply::Done => return (peers, None),
@@ -258,14 +251,12 @@ impl Rtnl {
         request.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
         request.finalize();
         self.send(&[request])?;
-        // Only an acknowledgement answers it: read it as any nsid reply is read, which keeps
-        // one copy of the parser.
         loop {
-            for msg in self.recv::<Nsid>()? {
-                if msg.header.sequence_number != self.seq {
+            for (seq, reply) in self.recv()? {
+                if seq != self.seq {
                     continue;
                 }
-                match kernel_reply(msg) {
+                match reply {
                     Reply::Ack => return Ok(()),
                     Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
                     Reply::Peer(_) | Reply::Done => {}
@@ -286,7 +277,7 @@ impl Rtnl {
     }
 
     /// One datagram's messages.
-    fn recv<T: NetlinkDeserializable>(&mut self) -> io::Result<Vec<NetlinkMessage<T>>> {
+    fn recv(&mut self) -> io::Result<Vec<(u32, Reply)>> {
         self.buf.clear();
         let len = loop {
             match self.sock.recv(&mut self.buf, 0) {
@@ -312,57 +303,75 @@ pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> Net
     msg
 }
 
-/// The messages packed in one datagram.
-pub fn split<T: NetlinkDeserializable>(mut bytes: &[u8]) -> io::Result<Vec<NetlinkMessage<T>>> {
-    let mut msgs = Vec::new();
+/// The messages packed in one datagram, each with the sequence number of the request it
+/// answers. A malformed message spoils the whole datagram.
+pub fn split(mut bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
+    let mut replies = Vec::new();
     while !bytes.is_empty() {
-        let len = NetlinkBuffer::new_checked(bytes).map_err(invalid)?.length() as usize;
-        let msg = NetlinkMessage::<T>::deserialize(&bytes[..len]).map_err(invalid)?;
-        msgs.push(msg);
-        bytes = bytes.get(len.next_multiple_of(4)..).unwrap_or_default();
+        let msg = first_message(bytes).ok_or_else(malformed)?;
+        replies.push((msg.sequence_number(), reply(&msg)?));
+        bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
     }
-    Ok(msgs)
+    Ok(replies)
+}
+
+/// The message at the start of `bytes`, if the length in its header covers at least the header
+/// and at most what was received. Checked here rather than by `NetlinkBuffer::new_checked`,
+/// whose error texts would never be shown.
+fn first_message(bytes: &[u8]) -> Option<NetlinkBuffer<&[u8]>> {
+    let len = u32::from_ne_bytes(*bytes.first_chunk()?) as usize;
+    let msg = bytes.get(..len).filter(|msg| msg.len() >= NLMSG_HDRLEN)?;
+    Some(NetlinkBuffer::new(msg))
+}
+
+fn malformed() -> io::Error {
+    io::ErrorKind::InvalidData.into()
 }
 
 /// Only the errno of a failure is ever shown; the decoder's text would cost its formatting.
 fn invalid(_: DecodeError) -> io::Error {
-    io::ErrorKind::InvalidData.into()
+    malformed()
 }
 
 /// What one message from the kernel says (public for the fuzz target).
-pub enum Reply<T = Peer> {
-    Peer(T),
+pub enum Reply {
+    Peer(Peer),
     Ack,
     Done,
     Refused(Kernel),
 }
 
-pub fn reply(msg: NetlinkMessage<Nsid>) -> Reply {
-    match kernel_reply(msg) {
-        Reply::Peer(nsid) => Reply::Peer(Peer::of(&nsid.msg)),
-        Reply::Ack => Reply::Ack,
-        Reply::Done => Reply::Done,
-        Reply::Refused(kernel) => Reply::Refused(kernel),
-    }
+/// What a message from the kernel says: an nsid message (the only kind we ask for), an ack,
+/// the end of a dump, or a refusal.
+fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
+    let payload = msg.payload();
+    Ok(match msg.message_type() {
+        NLMSG_ERROR => match errno_first(payload)? {
+            (0, _) => Reply::Ack,
+            (code, echoed) => {
+                let capped = msg.flags() & NLM_F_CAPPED != 0;
+                Reply::Refused(refusal(code, acked_tlvs(echoed, capped)))
+            }
+        },
+        // The kernel may end a dump without even the errno.
+        NLMSG_DONE if payload.is_empty() => Reply::Done,
+        NLMSG_DONE => match errno_first(payload)? {
+            (0, _) => Reply::Done,
+            (code, tlvs) => Reply::Refused(refusal(code, tlvs)),
+        },
+        NLMSG_NOOP | NLMSG_OVERRUN => Reply::Ack,
+        _ => Reply::Peer(Peer::of(&NsidMessage::parse(payload).map_err(invalid)?)),
+    })
 }
 
-/// What a message from the kernel says: a message of the kind asked for, an ack, the end of a
-/// dump, or a refusal.
-fn kernel_reply<T>(msg: NetlinkMessage<T>) -> Reply<T> {
-    let capped = msg.header.flags & NLM_F_CAPPED != 0;
-    match msg.payload {
-        NetlinkPayload::InnerMessage(inner) => Reply::Peer(inner),
-        NetlinkPayload::Error(err) if err.code.is_none() => Reply::Ack,
-        NetlinkPayload::Error(err) => {
-            let tlvs = acked_tlvs(&err.header, capped);
-            Reply::Refused(Kernel { errno: errno(err.raw_code()), message: ext_ack_text(tlvs) })
-        }
-        NetlinkPayload::Done(done) if done.code == 0 => Reply::Done,
-        NetlinkPayload::Done(done) => {
-            Reply::Refused(Kernel { errno: errno(done.code), message: ext_ack_text(&done.extended_ack) })
-        }
-        _ => Reply::Ack,
-    }
+/// An error message and the end of a dump start with the (negative) errno; 0 is success.
+fn errno_first(payload: &[u8]) -> io::Result<(i32, &[u8])> {
+    let (code, rest) = payload.split_first_chunk().ok_or_else(malformed)?;
+    Ok((i32::from_ne_bytes(*code), rest))
+}
+
+fn refusal(code: i32, tlvs: &[u8]) -> Kernel {
+    Kernel { errno: errno(code), message: ext_ack_text(tlvs) }
 }
 
 /// The kernel sends a negative errno. A malformed message could carry one that has no
@@ -451,17 +460,14 @@ mod tests {
         // `ip netns list`, namespace a with id 5.
         let mut bytes = header(28, 88, [0, 0]);
         bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 1, 0, 5, 0, 0, 0]);
-        let msgs = split::<Nsid>(&bytes).unwrap();
-        assert_eq!(msgs.len(), 1);
-        assert!(matches!(
-            reply(msgs.into_iter().next().unwrap()),
-            Reply::Peer(Peer { nsid: 5, current: None })
-        ));
+        let replies = split(&bytes).unwrap();
+        assert_eq!(replies.len(), 1);
+        assert!(matches!(replies[0], (0x6b03_1b2e, Reply::Peer(Peer { nsid: 5, current: None }))));
     }
 
     fn refusal(bytes: &[u8]) -> Kernel {
-        match reply(split::<Nsid>(bytes).unwrap().into_iter().next().unwrap()) {
-            Reply::Refused(kernel) => kernel,
+        match split(bytes).unwrap().into_iter().next().unwrap() {
+            (_, Reply::Refused(kernel)) => kernel,
             _ => panic!("not a refusal"),
         }
     }
@@ -493,16 +499,16 @@ mod tests {
         ack.extend_from_slice(&set_20()[..16]);
         let mut two = ack.clone();
         two.extend_from_slice(&ack);
-        let msgs = split::<Nsid>(&two).unwrap();
-        assert_eq!(msgs.len(), 2);
-        assert!(msgs.into_iter().all(|m| matches!(reply(m), Reply::Ack)));
+        let replies = split(&two).unwrap();
+        assert_eq!(replies.len(), 2);
+        assert!(replies.iter().all(|r| matches!(r, (_, Reply::Ack))));
     }
 
     #[test]
     fn truncated_bytes_are_an_error_not_a_panic() {
         let bytes = get_by_fd();
         for len in 1..bytes.len() {
-            assert!(split::<Nsid>(&bytes[..len]).is_err(), "{len}");
+            assert!(split(&bytes[..len]).is_err(), "{len}");
         }
     }
 }
