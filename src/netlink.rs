@@ -23,38 +23,8 @@ const NLMSG_HDRLEN: usize = 16;
 /// fit the receive buffer and the open namespace files stay well under the descriptor limit.
 pub const BATCH: usize = 64;
 
-/// An nsid request together with its type. netlink-packet-route's enum of every rtnetlink
-/// message would do the same, but its parser links in code for all of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Nsid {
-    kind: u16,
-    msg: NsidMessage,
-}
-
-impl Nsid {
-    fn new(kind: u16, attributes: Vec<NsidAttribute>) -> Nsid {
-        let mut msg = NsidMessage::default();
-        msg.attributes = attributes;
-        Nsid { kind, msg }
-    }
-}
-
-impl NetlinkSerializable for Nsid {
-    fn message_type(&self) -> u16 {
-        self.kind
-    }
-
-    fn buffer_len(&self) -> usize {
-        self.msg.buffer_len()
-    }
-
-    fn serialize(&self, buffer: &mut [u8]) {
-        self.msg.emit(buffer)
-    }
-}
-
-/// A request laid out by hand: its message type, and the bytes after the netlink header. Only
-/// acknowledgements answer these, so they are never parsed back.
+/// A request: its message type, and the bytes after the netlink header. One type for every
+/// request keeps one copy of the code that sends them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Raw {
     kind: u16,
@@ -127,6 +97,8 @@ pub struct Rtnl {
     sock: Socket,
     seq: u32,
     buf: Vec<u8>,
+    /// The rest of the last datagram read.
+    unread: std::vec::IntoIter<(u32, Reply)>,
 }
 
 impl Rtnl {
@@ -140,7 +112,7 @@ impl Rtnl {
         sock.set_netlink_get_strict_chk(true)?;
         // Room for a full batch of replies; the default would do too, only with less margin.
         let _ = sock.set_rx_buf_sz(1 << 20);
-        Ok(Rtnl { sock, seq: 0, buf: Vec::with_capacity(1 << 16) })
+        Ok(Rtnl { sock, seq: 0, buf: Vec::with_capacity(1 << 16), unread: Vec::new().into_iter() })
     }
 
     /// The nsid each namespace has here (-1: none assigned), or the kernel's refusal (for a file
@@ -154,15 +126,13 @@ impl Rtnl {
         self.send(&requests)?;
         let mut answers: Vec<Option<Result<i32, Kernel>>> = vec![None; fds.len()];
         while answers.iter().any(Option::is_none) {
-            for (seq, reply) in self.recv()? {
-                let index = seq.wrapping_sub(first) as usize;
-                let Some(slot) = answers.get_mut(index) else { continue };
-                *slot = match reply {
-                    Reply::Peer(peer) => Some(Ok(peer.nsid)),
-                    Reply::Refused(kernel) => Some(Err(kernel)),
-                    Reply::Done | Reply::Ack => continue,
-                };
-            }
+            let (index, reply) = self.next_reply(first)?;
+            let Some(slot) = answers.get_mut(index) else { continue };
+            *slot = match reply {
+                Reply::Peer(peer) => Some(Ok(peer.nsid)),
+                Reply::Refused(kernel) => Some(Err(kernel)),
+                Reply::Done | Reply::Ack => continue,
+            };
         }
         Ok(answers.into_iter().flatten().collect())
     }
@@ -179,26 +149,11 @@ impl Rtnl {
         attrs.extend(target.map(NsidAttribute::TargetNsid));
         let request = self.request(RTM_GETNSID, NLM_F_REQUEST, attrs);
         self.send(&[request])?;
-        self.answer(|reply| match reply {
-            Reply::Peer(peer) => Some(Ok(peer)),
-            Reply::Refused(kernel) => Some(Err(Failure::Kernel(kernel))),
-            Reply::Ack | Reply::Done => None,
-        })
-    }
-
-    /// Reads replies to the last request until `pick` makes an answer of one.
-    fn answer<T>(
-        &mut self,
-        pick: impl Fn(Reply) -> Option<Result<T, Failure>>,
-    ) -> Result<T, Failure> {
         loop {
-            for (seq, reply) in self.recv()? {
-                if seq != self.seq {
-                    continue;
-                }
-                if let Some(answer) = pick(reply) {
-                    return answer;
-                }
+            match self.next_reply(self.seq)?.1 {
+                Reply::Peer(peer) => return Ok(peer),
+                Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
+                Reply::Ack | Reply::Done => {}
             }
         }
     }
@@ -213,59 +168,38 @@ impl Rtnl {
             return (peers, Some(Failure::Io(e)));
         }
         loop {
-            let replies = match self.recv() {
-                Ok(replies) => replies,
+            match self.next_reply(self.seq) {
+                Ok((_, Reply::Peer(peer))) => peers.push(peer),
+                Ok((_, Reply::Refused(kernel))) => return (peers, Some(Failure::Kernel(kernel))),
+                Ok((_, Reply::Done)) => return (peers, None),
+                Ok((_, Reply::Ack)) => {}
                 Err(e) => return (peers, Some(Failure::Io(e))),
-            };
-            for (seq, reply) in replies {
-                if seq != self.seq {
-                    continue;
-                }
-                match reply {
-                    Reply::Peer(peer) => peers.push(peer),
-                    Reply::Refused(kernel) => return (peers, Some(Failure::Kernel(kernel))),
-                    Reply::Done => return (peers, None),
-                    Reply::Ack => {}
-                }
             }
         }
     }
 
-    fn request(
-        &mut self,
-        kind: u16,
-        flags: u16,
-        attrs: Vec<NsidAttribute>,
-    ) -> NetlinkMessage<Nsid> {
+    fn request(&mut self, kind: u16, flags: u16, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {
         self.seq = self.seq.wrapping_add(1);
         encode(kind, flags, self.seq, attrs)
     }
 
     /// Sends one request that asks for an acknowledgement, and waits for it.
-    pub fn acknowledged<T>(&mut self, mut request: NetlinkMessage<T>) -> Result<(), Failure>
-    where
-        T: NetlinkSerializable,
-    {
+    pub fn acknowledged(&mut self, mut request: NetlinkMessage<Raw>) -> Result<(), Failure> {
         self.seq = self.seq.wrapping_add(1);
         request.header.sequence_number = self.seq;
         request.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
         request.finalize();
         self.send(&[request])?;
         loop {
-            for (seq, reply) in self.recv()? {
-                if seq != self.seq {
-                    continue;
-                }
-                match reply {
-                    Reply::Ack => return Ok(()),
-                    Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
-                    Reply::Peer(_) | Reply::Done => {}
-                }
+            match self.next_reply(self.seq)?.1 {
+                Reply::Ack => return Ok(()),
+                Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
+                Reply::Peer(_) | Reply::Done => {}
             }
         }
     }
 
-    fn send<T: NetlinkSerializable>(&mut self, msgs: &[NetlinkMessage<T>]) -> io::Result<()> {
+    fn send(&mut self, msgs: &[NetlinkMessage<Raw>]) -> io::Result<()> {
         let mut out = vec![0; msgs.iter().map(NetlinkMessage::buffer_len).sum()];
         let mut at = 0;
         for msg in msgs {
@@ -274,6 +208,21 @@ impl Rtnl {
             at += len;
         }
         self.sock.send(&out, 0).map(drop)
+    }
+
+    /// The next reply to one of the requests sent since the one numbered `first`, and which of
+    /// them it answers (0: the first). Replies to earlier requests are passed over.
+    fn next_reply(&mut self, first: u32) -> io::Result<(usize, Reply)> {
+        let sent = self.seq.wrapping_sub(first);
+        loop {
+            for (seq, reply) in self.unread.by_ref() {
+                let index = seq.wrapping_sub(first);
+                if index <= sent {
+                    return Ok((index as usize, reply));
+                }
+            }
+            self.unread = self.recv()?.into_iter();
+        }
     }
 
     /// One datagram's messages.
@@ -294,11 +243,14 @@ fn fd_attr(fd: BorrowedFd<'_>) -> NsidAttribute {
     NsidAttribute::Fd(u32::try_from(fd.as_raw_fd()).unwrap_or_default())
 }
 
-pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Nsid> {
-    let mut header = NetlinkHeader::default();
-    header.flags = flags;
-    header.sequence_number = seq;
-    let mut msg = NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Nsid::new(kind, attrs)));
+/// An nsid request. Its header is only the address family, AF_UNSPEC in every request: written
+/// as zeros rather than by `NsidHeader`, whose conversion links a table of every family.
+pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {
+    let attrs = attrs.as_slice();
+    let mut payload = vec![0; 4 + attrs.buffer_len()];
+    attrs.emit(&mut payload[4..]);
+    let mut msg = raw(kind, flags, payload);
+    msg.header.sequence_number = seq;
     msg.finalize();
     msg
 }
@@ -413,7 +365,7 @@ mod tests {
         bytes
     }
 
-    fn bytes_of(msg: &NetlinkMessage<Nsid>) -> Vec<u8> {
+    fn bytes_of(msg: &NetlinkMessage<Raw>) -> Vec<u8> {
         let mut out = vec![0; msg.buffer_len()];
         msg.serialize(&mut out);
         out
