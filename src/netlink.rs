@@ -8,9 +8,9 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 use netlink_packet_core::{
     DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
     NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NetlinkMessage,
-    NetlinkPayload, NetlinkSerializable, NlasIterator, Parseable,
+    NetlinkPayload, NetlinkSerializable, NlasIterator,
 };
-use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
+use netlink_packet_route::nsid::NsidAttribute;
 use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
 
 use crate::error::Kernel;
@@ -19,6 +19,8 @@ const RTM_NEWNSID: u16 = 88;
 const RTM_GETNSID: u16 = 90;
 const NLMSGERR_ATTR_MSG: u16 = 1;
 const NLMSG_HDRLEN: usize = 16;
+const NETNSA_NSID: u16 = 1;
+const NETNSA_CURRENT_NSID: u16 = 5;
 /// Lookups sent in one datagram: enough to save the round trips, few enough that the replies
 /// fit the receive buffer and the open namespace files stay well under the descriptor limit.
 pub const BATCH: usize = 64;
@@ -68,16 +70,27 @@ pub struct Peer {
 }
 
 impl Peer {
-    fn of(msg: &NsidMessage) -> Peer {
+    /// The peer an nsid message describes, read from its attributes (after the 4-byte family)
+    /// directly: `NsidMessage::parse` would collect every attribute, with an error text for
+    /// each kind, only for two to be picked. As there, a message is malformed when one of the
+    /// nsid attributes (`NETNSA_NSID` to `NETNSA_CURRENT_NSID`) is not a 4-byte number.
+    fn parse(payload: &[u8]) -> io::Result<Peer> {
+        let attrs = payload.get(4..).ok_or_else(malformed)?;
         let mut peer = Peer { nsid: -1, current: None };
-        for attr in &msg.attributes {
-            match attr {
-                NsidAttribute::Id(id) => peer.nsid = *id,
-                NsidAttribute::CurrentNsid(id) => peer.current = Some(*id),
+        for nla in NlasIterator::new(attrs) {
+            let nla = nla.map_err(invalid)?;
+            let kind = nla.kind();
+            if !(NETNSA_NSID..=NETNSA_CURRENT_NSID).contains(&kind) {
+                continue;
+            }
+            let value = i32::from_ne_bytes(nla.value().try_into().map_err(|_| malformed())?);
+            match kind {
+                NETNSA_NSID => peer.nsid = value,
+                NETNSA_CURRENT_NSID => peer.current = Some(value),
                 _ => {}
             }
         }
-        peer
+        Ok(peer)
     }
 }
 
@@ -312,7 +325,7 @@ fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
             (code, tlvs) => Reply::Refused(refusal(code, tlvs)),
         },
         NLMSG_NOOP | NLMSG_OVERRUN => Reply::Ack,
-        _ => Reply::Peer(Peer::of(&NsidMessage::parse(payload).map_err(invalid)?)),
+        _ => Reply::Peer(Peer::parse(payload)?),
     })
 }
 
