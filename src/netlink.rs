@@ -54,10 +54,12 @@ pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> NetlinkMessage<Raw> {
     NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Raw { kind, payload }))
 }
 
-/// Netlink attributes laid out one after the other, padded as the kernel wants them.
-pub fn attributes(attrs: &[netlink_packet_core::DefaultNla]) -> Vec<u8> {
-    let mut bytes = vec![0; attrs.buffer_len()];
-    attrs.emit(&mut bytes);
+/// A fixed header, then netlink attributes laid out one after the other, padded as the kernel
+/// wants them.
+pub fn attributes(header: &[u8], attrs: &[netlink_packet_core::DefaultNla]) -> Vec<u8> {
+    let mut bytes = vec![0; header.len() + attrs.buffer_len()];
+    bytes[..header.len()].copy_from_slice(header);
+    attrs.emit(&mut bytes[header.len()..]);
     bytes
 }
 
