@@ -13,10 +13,11 @@ const IFA_LOCAL: u16 = 2;
 /// `ip addr add LOCAL/PREFIX dev DEV`, DEV being the link with this index.
 pub fn add(index: u32, local: [u8; 4], prefix: u8) -> NetlinkMessage<Raw> {
     // struct ifaddrmsg: family, prefix length, flags, scope (universe), index.
-    let header = [[AF_INET, prefix, 0, 0], index.to_ne_bytes()].concat();
+    let header = [[AF_INET, prefix, 0, 0], index.to_ne_bytes()];
     // Without a peer, the address is both the local one and the interface's.
-    let attrs = [DefaultNla::new(IFA_LOCAL, local.to_vec()), DefaultNla::new(IFA_ADDRESS, local.to_vec())];
-    raw(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, [header, attributes(&attrs)].concat())
+    let attrs =
+        [DefaultNla::new(IFA_LOCAL, local.to_vec()), DefaultNla::new(IFA_ADDRESS, local.to_vec())];
+    raw(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, attributes(header.as_flattened(), &attrs))
 }
 
 #[cfg(all(test, target_endian = "little"))]

@@ -76,14 +76,14 @@ impl End {
 
 /// `ip link add END type veth [peer PEER]`.
 pub fn veth(end: &End, peer: &End) -> NetlinkMessage<Raw> {
-    let peer = [ifinfomsg(0, None), emit(&peer.attributes())].concat();
-    let data = emit(&[DefaultNla::new(VETH_INFO_PEER, peer)]);
+    let peer = emit(ifinfomsg(0, None).as_flattened(), &peer.attributes());
+    let data = emit(&[], &[DefaultNla::new(VETH_INFO_PEER, peer)]);
     // The kind without a NUL, as iproute2 sends it.
     let info =
         [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
     let mut attrs = end.attributes();
-    attrs.push(DefaultNla::new(IFLA_LINKINFO, emit(&info)));
-    request([ifinfomsg(0, None), emit(&attrs)].concat(), NLM_F_CREATE | NLM_F_EXCL)
+    attrs.push(DefaultNla::new(IFLA_LINKINFO, emit(&[], &info)));
+    request(emit(ifinfomsg(0, None).as_flattened(), &attrs), NLM_F_CREATE | NLM_F_EXCL)
 }
 
 /// What `ip link set DEV` changes besides the namespace.
@@ -99,16 +99,16 @@ pub fn set(index: u32, netns: Option<&Netns>, change: &Change) -> NetlinkMessage
     let mut attrs: Vec<DefaultNla> = netns.map(Netns::attribute).into_iter().collect();
     attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
     attrs.extend(change.name.as_deref().map(name_attr));
-    request([ifinfomsg(index, change.up), emit(&attrs)].concat(), 0)
+    request(emit(ifinfomsg(index, change.up).as_flattened(), &attrs), 0)
 }
 
 /// struct ifinfomsg: family, type, index, then the flags to set and which of them change.
-fn ifinfomsg(index: u32, up: Option<bool>) -> Vec<u8> {
+fn ifinfomsg(index: u32, up: Option<bool>) -> [[u8; 4]; 4] {
     let (flags, change) = match up {
         Some(up) => (if up { IFF_UP } else { 0 }, IFF_UP),
         None => (0, 0),
     };
-    [[0u8; 4], index.to_ne_bytes(), flags.to_ne_bytes(), change.to_ne_bytes()].concat()
+    [[0u8; 4], index.to_ne_bytes(), flags.to_ne_bytes(), change.to_ne_bytes()]
 }
 
 fn u32_attr(kind: u16, value: u32) -> DefaultNla {

@@ -6,11 +6,11 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{
-    DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NetlinkBuffer,
-    NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
-    NlasIterator, Parseable,
+    DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NetlinkMessage,
+    NetlinkPayload, NetlinkSerializable, NlasIterator,
 };
-use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
+use netlink_packet_route::nsid::NsidAttribute;
 use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
 
 use crate::error::Kernel;
@@ -18,50 +18,15 @@ use crate::error::Kernel;
 const RTM_NEWNSID: u16 = 88;
 const RTM_GETNSID: u16 = 90;
 const NLMSGERR_ATTR_MSG: u16 = 1;
+const NLMSG_HDRLEN: usize = 16;
+const NETNSA_NSID: u16 = 1;
+const NETNSA_CURRENT_NSID: u16 = 5;
 /// Lookups sent in one datagram: enough to save the round trips, few enough that the replies
 /// fit the receive buffer and the open namespace files stay well under the descriptor limit.
 pub const BATCH: usize = 64;
 
-/// An nsid message together with its type. netlink-packet-route's enum of every rtnetlink
-/// message would do the same, but its parser links in code for all of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Nsid {
-    kind: u16,
-    msg: NsidMessage,
-}
-
-impl Nsid {
-    fn new(kind: u16, attributes: Vec<NsidAttribute>) -> Nsid {
-        let mut msg = NsidMessage::default();
-        msg.attributes = attributes;
-        Nsid { kind, msg }
-    }
-}
-
-impl NetlinkSerializable for Nsid {
-    fn message_type(&self) -> u16 {
-        self.kind
-    }
-
-    fn buffer_len(&self) -> usize {
-        self.msg.buffer_len()
-    }
-
-    fn serialize(&self, buffer: &mut [u8]) {
-        self.msg.emit(buffer)
-    }
-}
-
-impl NetlinkDeserializable for Nsid {
-    type Error = DecodeError;
-
-    fn deserialize(header: &NetlinkHeader, payload: &[u8]) -> Result<Self, DecodeError> {
-        Ok(Nsid { kind: header.message_type, msg: NsidMessage::parse(payload)? })
-    }
-}
-
-/// A request laid out by hand: its message type, and the bytes after the netlink header. Only
-/// acknowledgements answer these, so they are never parsed back.
+/// A request: its message type, and the bytes after the netlink header. One type for every
+/// request keeps one copy of the code that sends them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Raw {
     kind: u16,
@@ -89,10 +54,12 @@ pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> NetlinkMessage<Raw> {
     NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Raw { kind, payload }))
 }
 
-/// Netlink attributes laid out one after the other, padded as the kernel wants them.
-pub fn attributes(attrs: &[netlink_packet_core::DefaultNla]) -> Vec<u8> {
-    let mut bytes = vec![0; attrs.buffer_len()];
-    attrs.emit(&mut bytes);
+/// A fixed header, then netlink attributes laid out one after the other, padded as the kernel
+/// wants them.
+pub fn attributes(header: &[u8], attrs: &[netlink_packet_core::DefaultNla]) -> Vec<u8> {
+    let mut bytes = vec![0; header.len() + attrs.buffer_len()];
+    bytes[..header.len()].copy_from_slice(header);
+    attrs.emit(&mut bytes[header.len()..]);
     bytes
 }
 
@@ -105,16 +72,27 @@ pub struct Peer {
 }
 
 impl Peer {
-    fn of(msg: &NsidMessage) -> Peer {
+    /// The peer an nsid message describes, read from its attributes (after the 4-byte family)
+    /// directly: `NsidMessage::parse` would collect every attribute, with an error text for
+    /// each kind, only for two to be picked. As there, a message is malformed when one of the
+    /// nsid attributes (`NETNSA_NSID` to `NETNSA_CURRENT_NSID`) is not a 4-byte number.
+    fn parse(payload: &[u8]) -> io::Result<Peer> {
+        let attrs = payload.get(4..).ok_or_else(malformed)?;
         let mut peer = Peer { nsid: -1, current: None };
-        for attr in &msg.attributes {
-            match attr {
-                NsidAttribute::Id(id) => peer.nsid = *id,
-                NsidAttribute::CurrentNsid(id) => peer.current = Some(*id),
+        for nla in NlasIterator::new(attrs) {
+            let nla = nla.map_err(invalid)?;
+            let kind = nla.kind();
+            if !(NETNSA_NSID..=NETNSA_CURRENT_NSID).contains(&kind) {
+                continue;
+            }
+            let value = i32::from_ne_bytes(nla.value().try_into().map_err(|_| malformed())?);
+            match kind {
+                NETNSA_NSID => peer.nsid = value,
+                NETNSA_CURRENT_NSID => peer.current = Some(value),
                 _ => {}
             }
         }
-        peer
+        Ok(peer)
     }
 }
 
@@ -134,6 +112,8 @@ pub struct Rtnl {
     sock: Socket,
     seq: u32,
     buf: Vec<u8>,
+    /// The rest of the last datagram read.
+    unread: std::vec::IntoIter<(u32, Reply)>,
 }
 
 impl Rtnl {
@@ -147,7 +127,7 @@ impl Rtnl {
         sock.set_netlink_get_strict_chk(true)?;
         // Room for a full batch of replies; the default would do too, only with less margin.
         let _ = sock.set_rx_buf_sz(1 << 20);
-        Ok(Rtnl { sock, seq: 0, buf: Vec::with_capacity(1 << 16) })
+        Ok(Rtnl { sock, seq: 0, buf: Vec::with_capacity(1 << 16), unread: Vec::new().into_iter() })
     }
 
     /// The nsid each namespace has here (-1: none assigned), or the kernel's refusal (for a file
@@ -161,15 +141,13 @@ impl Rtnl {
         self.send(&requests)?;
         let mut answers: Vec<Option<Result<i32, Kernel>>> = vec![None; fds.len()];
         while answers.iter().any(Option::is_none) {
-            for msg in self.recv::<Nsid>()? {
-                let index = msg.header.sequence_number.wrapping_sub(first) as usize;
-                let Some(slot) = answers.get_mut(index) else { continue };
-                *slot = match reply(msg) {
-                    Reply::Peer(peer) => Some(Ok(peer.nsid)),
-                    Reply::Refused(kernel) => Some(Err(kernel)),
-                    Reply::Done | Reply::Ack => continue,
-                };
-            }
+            let (index, reply) = self.next_reply(first)?;
+            let Some(slot) = answers.get_mut(index) else { continue };
+            *slot = match reply {
+                Reply::Peer(peer) => Some(Ok(peer.nsid)),
+                Reply::Refused(kernel) => Some(Err(kernel)),
+                Reply::Done | Reply::Ack => continue,
+            };
         }
         Ok(answers.into_iter().flatten().collect())
     }
@@ -186,26 +164,11 @@ impl Rtnl {
         attrs.extend(target.map(NsidAttribute::TargetNsid));
         let request = self.request(RTM_GETNSID, NLM_F_REQUEST, attrs);
         self.send(&[request])?;
-        self.answer(|reply| match reply {
-            Reply::Peer(peer) => Some(Ok(peer)),
-            Reply::Refused(kernel) => Some(Err(Failure::Kernel(kernel))),
-            Reply::Ack | Reply::Done => None,
-        })
-    }
-
-    /// Reads replies to the last request until `pick` makes an answer of one.
-    fn answer<T>(
-        &mut self,
-        pick: impl Fn(Reply) -> Option<Result<T, Failure>>,
-    ) -> Result<T, Failure> {
         loop {
-            for msg in self.recv::<Nsid>()? {
-                if msg.header.sequence_number != self.seq {
-                    continue;
-                }
-                if let Some(answer) = pick(reply(msg)) {
-                    return answer;
-                }
+            match self.next_reply(self.seq)?.1 {
+                Reply::Peer(peer) => return Ok(peer),
+                Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
+                Reply::Ack | Reply::Done => {}
             }
         }
     }
@@ -220,61 +183,38 @@ impl Rtnl {
             return (peers, Some(Failure::Io(e)));
         }
         loop {
-            let msgs = match self.recv::<Nsid>() {
-                Ok(msgs) => msgs,
+            match self.next_reply(self.seq) {
+                Ok((_, Reply::Peer(peer))) => peers.push(peer),
+                Ok((_, Reply::Refused(kernel))) => return (peers, Some(Failure::Kernel(kernel))),
+                Ok((_, Reply::Done)) => return (peers, None),
+                Ok((_, Reply::Ack)) => {}
                 Err(e) => return (peers, Some(Failure::Io(e))),
-            };
-            for msg in msgs {
-                if msg.header.sequence_number != self.seq {
-                    continue;
-                }
-                match reply(msg) {
-                    Reply::Peer(peer) => peers.push(peer),
-                    Reply::Refused(kernel) => return (peers, Some(Failure::Kernel(kernel))),
-                    Reply::Done => return (peers, None),
-                    Reply::Ack => {}
-                }
             }
         }
     }
 
-    fn request(
-        &mut self,
-        kind: u16,
-        flags: u16,
-        attrs: Vec<NsidAttribute>,
-    ) -> NetlinkMessage<Nsid> {
+    fn request(&mut self, kind: u16, flags: u16, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {
         self.seq = self.seq.wrapping_add(1);
         encode(kind, flags, self.seq, attrs)
     }
 
     /// Sends one request that asks for an acknowledgement, and waits for it.
-    pub fn acknowledged<T>(&mut self, mut request: NetlinkMessage<T>) -> Result<(), Failure>
-    where
-        T: NetlinkSerializable,
-    {
+    pub fn acknowledged(&mut self, mut request: NetlinkMessage<Raw>) -> Result<(), Failure> {
         self.seq = self.seq.wrapping_add(1);
         request.header.sequence_number = self.seq;
         request.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
         request.finalize();
         self.send(&[request])?;
-        // Only an acknowledgement answers it: read it as any nsid reply is read, which keeps
-        // one copy of the parser.
         loop {
-            for msg in self.recv::<Nsid>()? {
-                if msg.header.sequence_number != self.seq {
-                    continue;
-                }
-                match kernel_reply(msg) {
-                    Reply::Ack => return Ok(()),
-                    Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
-                    Reply::Peer(_) | Reply::Done => {}
-                }
+            match self.next_reply(self.seq)?.1 {
+                Reply::Ack => return Ok(()),
+                Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
+                Reply::Peer(_) | Reply::Done => {}
             }
         }
     }
 
-    fn send<T: NetlinkSerializable>(&mut self, msgs: &[NetlinkMessage<T>]) -> io::Result<()> {
+    fn send(&mut self, msgs: &[NetlinkMessage<Raw>]) -> io::Result<()> {
         let mut out = vec![0; msgs.iter().map(NetlinkMessage::buffer_len).sum()];
         let mut at = 0;
         for msg in msgs {
@@ -285,8 +225,23 @@ impl Rtnl {
         self.sock.send(&out, 0).map(drop)
     }
 
+    /// The next reply to one of the requests sent since the one numbered `first`, and which of
+    /// them it answers (0: the first). Replies to earlier requests are passed over.
+    fn next_reply(&mut self, first: u32) -> io::Result<(usize, Reply)> {
+        let sent = self.seq.wrapping_sub(first);
+        loop {
+            for (seq, reply) in self.unread.by_ref() {
+                let index = seq.wrapping_sub(first);
+                if index <= sent {
+                    return Ok((index as usize, reply));
+                }
+            }
+            self.unread = self.recv()?.into_iter();
+        }
+    }
+
     /// One datagram's messages.
-    fn recv<T: NetlinkDeserializable>(&mut self) -> io::Result<Vec<NetlinkMessage<T>>> {
+    fn recv(&mut self) -> io::Result<Vec<(u32, Reply)>> {
         self.buf.clear();
         let len = loop {
             match self.sock.recv(&mut self.buf, 0) {
@@ -303,65 +258,87 @@ fn fd_attr(fd: BorrowedFd<'_>) -> NsidAttribute {
     NsidAttribute::Fd(u32::try_from(fd.as_raw_fd()).unwrap_or_default())
 }
 
-pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Nsid> {
-    let mut header = NetlinkHeader::default();
-    header.flags = flags;
-    header.sequence_number = seq;
-    let mut msg = NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Nsid::new(kind, attrs)));
+/// An nsid request. Its header is only the address family, AF_UNSPEC in every request: written
+/// as zeros rather than by `NsidHeader`, whose conversion links a table of every family.
+pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {
+    let attrs = attrs.as_slice();
+    let mut payload = vec![0; 4 + attrs.buffer_len()];
+    attrs.emit(&mut payload[4..]);
+    let mut msg = raw(kind, flags, payload);
+    msg.header.sequence_number = seq;
     msg.finalize();
     msg
 }
 
-/// The messages packed in one datagram.
-pub fn split<T: NetlinkDeserializable>(mut bytes: &[u8]) -> io::Result<Vec<NetlinkMessage<T>>> {
-    let mut msgs = Vec::new();
+/// The messages packed in one datagram, each with the sequence number of the request it
+/// answers. A malformed message spoils the whole datagram.
+pub fn split(mut bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
+    let mut replies = Vec::new();
     while !bytes.is_empty() {
-        let len = NetlinkBuffer::new_checked(bytes).map_err(invalid)?.length() as usize;
-        let msg = NetlinkMessage::<T>::deserialize(&bytes[..len]).map_err(invalid)?;
-        msgs.push(msg);
-        bytes = bytes.get(len.next_multiple_of(4)..).unwrap_or_default();
+        let msg = first_message(bytes).ok_or_else(malformed)?;
+        replies.push((msg.sequence_number(), reply(&msg)?));
+        bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
     }
-    Ok(msgs)
+    Ok(replies)
 }
 
-fn invalid(e: DecodeError) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+/// The message at the start of `bytes`, if the length in its header covers at least the header
+/// and at most what was received. Checked here rather than by `NetlinkBuffer::new_checked`,
+/// whose error texts would never be shown.
+fn first_message(bytes: &[u8]) -> Option<NetlinkBuffer<&[u8]>> {
+    let len = u32::from_ne_bytes(*bytes.first_chunk()?) as usize;
+    let msg = bytes.get(..len).filter(|msg| msg.len() >= NLMSG_HDRLEN)?;
+    Some(NetlinkBuffer::new(msg))
+}
+
+fn malformed() -> io::Error {
+    io::ErrorKind::InvalidData.into()
+}
+
+/// Only the errno of a failure is ever shown; the decoder's text would cost its formatting.
+fn invalid(_: DecodeError) -> io::Error {
+    malformed()
 }
 
 /// What one message from the kernel says (public for the fuzz target).
-pub enum Reply<T = Peer> {
-    Peer(T),
+pub enum Reply {
+    Peer(Peer),
     Ack,
     Done,
     Refused(Kernel),
 }
 
-pub fn reply(msg: NetlinkMessage<Nsid>) -> Reply {
-    match kernel_reply(msg) {
-        Reply::Peer(nsid) => Reply::Peer(Peer::of(&nsid.msg)),
-        Reply::Ack => Reply::Ack,
-        Reply::Done => Reply::Done,
-        Reply::Refused(kernel) => Reply::Refused(kernel),
-    }
+/// What a message from the kernel says: an nsid message (the only kind we ask for), an ack,
+/// the end of a dump, or a refusal.
+fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
+    let payload = msg.payload();
+    Ok(match msg.message_type() {
+        NLMSG_ERROR => match errno_first(payload)? {
+            (0, _) => Reply::Ack,
+            (code, echoed) => {
+                let capped = msg.flags() & NLM_F_CAPPED != 0;
+                Reply::Refused(refusal(code, acked_tlvs(echoed, capped)))
+            }
+        },
+        // The kernel may end a dump without even the errno.
+        NLMSG_DONE if payload.is_empty() => Reply::Done,
+        NLMSG_DONE => match errno_first(payload)? {
+            (0, _) => Reply::Done,
+            (code, tlvs) => Reply::Refused(refusal(code, tlvs)),
+        },
+        NLMSG_NOOP | NLMSG_OVERRUN => Reply::Ack,
+        _ => Reply::Peer(Peer::parse(payload)?),
+    })
 }
 
-/// What a message from the kernel says: a message of the kind asked for, an ack, the end of a
-/// dump, or a refusal.
-fn kernel_reply<T>(msg: NetlinkMessage<T>) -> Reply<T> {
-    let capped = msg.header.flags & NLM_F_CAPPED != 0;
-    match msg.payload {
-        NetlinkPayload::InnerMessage(inner) => Reply::Peer(inner),
-        NetlinkPayload::Error(err) if err.code.is_none() => Reply::Ack,
-        NetlinkPayload::Error(err) => {
-            let tlvs = acked_tlvs(&err.header, capped);
-            Reply::Refused(Kernel { errno: errno(err.raw_code()), message: ext_ack_text(tlvs) })
-        }
-        NetlinkPayload::Done(done) if done.code == 0 => Reply::Done,
-        NetlinkPayload::Done(done) => {
-            Reply::Refused(Kernel { errno: errno(done.code), message: ext_ack_text(&done.extended_ack) })
-        }
-        _ => Reply::Ack,
-    }
+/// An error message and the end of a dump start with the (negative) errno; 0 is success.
+fn errno_first(payload: &[u8]) -> io::Result<(i32, &[u8])> {
+    let (code, rest) = payload.split_first_chunk().ok_or_else(malformed)?;
+    Ok((i32::from_ne_bytes(*code), rest))
+}
+
+fn refusal(code: i32, tlvs: &[u8]) -> Kernel {
+    Kernel { errno: errno(code), message: ext_ack_text(tlvs) }
 }
 
 /// The kernel sends a negative errno. A malformed message could carry one that has no
@@ -403,7 +380,7 @@ mod tests {
         bytes
     }
 
-    fn bytes_of(msg: &NetlinkMessage<Nsid>) -> Vec<u8> {
+    fn bytes_of(msg: &NetlinkMessage<Raw>) -> Vec<u8> {
         let mut out = vec![0; msg.buffer_len()];
         msg.serialize(&mut out);
         out
@@ -450,17 +427,14 @@ mod tests {
         // `ip netns list`, namespace a with id 5.
         let mut bytes = header(28, 88, [0, 0]);
         bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 1, 0, 5, 0, 0, 0]);
-        let msgs = split::<Nsid>(&bytes).unwrap();
-        assert_eq!(msgs.len(), 1);
-        assert!(matches!(
-            reply(msgs.into_iter().next().unwrap()),
-            Reply::Peer(Peer { nsid: 5, current: None })
-        ));
+        let replies = split(&bytes).unwrap();
+        assert_eq!(replies.len(), 1);
+        assert!(matches!(replies[0], (0x6b03_1b2e, Reply::Peer(Peer { nsid: 5, current: None }))));
     }
 
     fn refusal(bytes: &[u8]) -> Kernel {
-        match reply(split::<Nsid>(bytes).unwrap().into_iter().next().unwrap()) {
-            Reply::Refused(kernel) => kernel,
+        match split(bytes).unwrap().into_iter().next().unwrap() {
+            (_, Reply::Refused(kernel)) => kernel,
             _ => panic!("not a refusal"),
         }
     }
@@ -492,16 +466,16 @@ mod tests {
         ack.extend_from_slice(&set_20()[..16]);
         let mut two = ack.clone();
         two.extend_from_slice(&ack);
-        let msgs = split::<Nsid>(&two).unwrap();
-        assert_eq!(msgs.len(), 2);
-        assert!(msgs.into_iter().all(|m| matches!(reply(m), Reply::Ack)));
+        let replies = split(&two).unwrap();
+        assert_eq!(replies.len(), 2);
+        assert!(replies.iter().all(|r| matches!(r, (_, Reply::Ack))));
     }
 
     #[test]
     fn truncated_bytes_are_an_error_not_a_panic() {
         let bytes = get_by_fd();
         for len in 1..bytes.len() {
-            assert!(split::<Nsid>(&bytes[..len]).is_err(), "{len}");
+            assert!(split(&bytes[..len]).is_err(), "{len}");
         }
     }
 }

@@ -10,7 +10,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use netns::cli::{self, Batch, Object, Start};
 use netns::error::{Error, Prog};
-use netns::netlink::{self, Nsid, Reply};
+use netns::netlink::{self, Reply};
 
 const PROGS: [Prog; 2] = [Prog::Ip, Prog::Netns];
 
@@ -62,15 +62,15 @@ pub fn batch(data: &[u8]) {
 /// One datagram from NETLINK_ROUTE: split into messages, each classified as the client does,
 /// and a refusal rendered as the message `ip` would print.
 pub fn netlink(data: &[u8]) {
-    let msgs = match netlink::split::<Nsid>(data) {
-        Ok(msgs) => msgs,
+    let replies = match netlink::split(data) {
+        Ok(replies) => replies,
         Err(e) => {
             let err = Error::Talk(e);
             return PROGS.iter().for_each(|prog| rendered(&err, *prog));
         }
     };
-    for msg in msgs {
-        if let Reply::Refused(kernel) = netlink::reply(msg) {
+    for (_, reply) in replies {
+        if let Reply::Refused(kernel) = reply {
             for prog in PROGS {
                 rendered(&Error::Kernel(kernel.clone()), prog);
                 rendered(&Error::Dump(kernel.clone()), prog);
