@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::error::Error;
+use crate::error::{Error, push_decimal};
 use crate::json::{Array, Value};
 use crate::netlink::{Failure, Peer};
 use crate::netns;
@@ -52,12 +52,11 @@ fn render(ctx: &Ctx, peers: &[Peer], named: &BTreeMap<i32, OsString>) -> Vec<u8>
         }
         return array.finish();
     }
-    let id = |n: i32| if n >= 0 { n.to_string() } else { "unassigned".to_string() };
     let mut out = Vec::new();
     for peer in peers {
-        out.extend_from_slice(format!("nsid {} ", id(peer.nsid)).as_bytes());
+        push_id(&mut out, b"nsid ", peer.nsid);
         if let Some(current) = peer.current {
-            out.extend_from_slice(format!("current-nsid {} ", id(current)).as_bytes());
+            push_id(&mut out, b"current-nsid ", current);
         }
         if let Some(name) = name_of(peer) {
             out.extend_from_slice(b"(iproute2 netns name: ");
@@ -67,4 +66,15 @@ fn render(ctx: &Ctx, peers: &[Peer], named: &BTreeMap<i32, OsString>) -> Vec<u8>
         out.push(b'\n');
     }
     out
+}
+
+/// `KEY N `, or `KEY unassigned ` for a negative id.
+fn push_id(out: &mut Vec<u8>, key: &[u8], id: i32) {
+    out.extend_from_slice(key);
+    if id >= 0 {
+        push_decimal(out, id.into());
+    } else {
+        out.extend_from_slice(b"unassigned");
+    }
+    out.push(b' ');
 }
