@@ -60,36 +60,10 @@ fn matches(word: &OsStr, full: &str) -> bool {
 
 /// ip's options, in the order ip tries them: the first whose name the word begins is the one
 /// (`-h` is -human, not -help; `-b` is -batch, not -brief; `-f` is -family, not -force).
-/// Exact ones (`-4`) are not abbreviations of anything.
-const OPTIONS: [(&str, Opt); 27] = [
-    ("-loops", Opt::Value("loops count")),
-    ("-family", Opt::Family),
-    ("=-4", Opt::Other),
-    ("=-6", Opt::Other),
-    ("=-0", Opt::Other),
-    ("=-M", Opt::Other),
-    ("=-B", Opt::Other),
-    ("-human", Opt::Other),
-    ("-human-readable", Opt::Other),
-    ("-iec", Opt::Other),
-    ("-stats", Opt::Other),
-    ("-statistics", Opt::Other),
-    ("-details", Opt::Other),
-    ("-resolve", Opt::Other),
-    ("-oneline", Opt::Other),
-    ("-timestamp", Opt::Other),
-    ("-tshort", Opt::Other),
-    ("-Version", Opt::Version),
-    ("-force", Opt::Force),
-    ("-batch", Opt::Batch),
-    ("-brief", Opt::Other),
-    ("-json", Opt::Json),
-    ("-pretty", Opt::Pretty),
-    ("-rcvbuf", Opt::Rcvbuf),
-    ("-help", Opt::Help),
-    ("-netns", Opt::Netns),
-    ("-Numeric", Opt::Other),
-];
+/// Exact ones (`=-4`) are not abbreviations of anything. -all comes last: `-a` is all.
+const OPTIONS: &str = "-loops -family =-4 =-6 =-0 =-M =-B -human -human-readable -iec -stats \
+    -statistics -details -resolve -oneline -timestamp -tshort -Version -force \
+    -batch -brief -json -pretty -rcvbuf -help -netns -Numeric -all";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Opt {
@@ -113,12 +87,24 @@ fn option(opt: &OsStr) -> Option<Opt> {
     if is_color(opt) {
         return Some(Opt::Other);
     }
-    let found = OPTIONS.iter().find(|(name, _)| match name.strip_prefix('=') {
+    let name = OPTIONS.split(' ').find(|name| match name.strip_prefix('=') {
         Some(exact) => opt.as_bytes() == exact.as_bytes(),
         None => matches(opt, name),
-    });
-    // -all comes last in ip's order: `-a` is all.
-    found.map(|(_, o)| *o).or_else(|| matches(opt, "-all").then_some(Opt::All))
+    })?;
+    Some(match name {
+        "-loops" => Opt::Value("loops count"),
+        "-family" => Opt::Family,
+        "-Version" => Opt::Version,
+        "-force" => Opt::Force,
+        "-batch" => Opt::Batch,
+        "-json" => Opt::Json,
+        "-pretty" => Opt::Pretty,
+        "-rcvbuf" => Opt::Rcvbuf,
+        "-help" => Opt::Help,
+        "-netns" => Opt::Netns,
+        "-all" => Opt::All,
+        _ => Opt::Other,
+    })
 }
 
 /// Reads the options in front of the object or command. Like `ip`, stops at the first word
@@ -197,41 +183,9 @@ fn is_color(opt: &OsStr) -> bool {
 }
 
 /// ip's objects in ip's order: `n` is neighbour, `net` is netns.
-const OBJECTS: [&str; 33] = [
-    "address",
-    "addrlabel",
-    "maddress",
-    "route",
-    "rule",
-    "neighbor",
-    "neighbour",
-    "ntable",
-    "ntbl",
-    "link",
-    "l2tp",
-    "fou",
-    "ila",
-    "macsec",
-    "tunnel",
-    "tunl",
-    "tuntap",
-    "tap",
-    "token",
-    "tcpmetrics",
-    "tcp_metrics",
-    "monitor",
-    "xfrm",
-    "mroute",
-    "mrule",
-    "netns",
-    "netconf",
-    "vrf",
-    "sr",
-    "nexthop",
-    "mptcp",
-    "ioam",
-    "help",
-];
+const OBJECTS: &str = "address addrlabel maddress route rule neighbor neighbour ntable ntbl \
+    link l2tp fou ila macsec tunnel tunl tuntap tap token tcpmetrics tcp_metrics monitor xfrm \
+    mroute mrule netns netconf vrf sr nexthop mptcp ioam help";
 
 /// What the words after the options ask for under the name `ip`.
 #[derive(Debug, PartialEq, Eq)]
@@ -250,11 +204,11 @@ pub fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
     let Some((word, rest)) = words.split_first() else {
         return Err(Error::IpUsage);
     };
-    Ok(match OBJECTS.iter().find(|full| matches(word, full)) {
-        Some(&"netns") => Object::Netns(rest),
-        Some(&"link") => Object::Link(rest),
-        Some(&"address") => Object::Address(rest),
-        Some(&"help") => return Err(Error::IpUsage),
+    Ok(match OBJECTS.split(' ').find(|full| matches(word, full)) {
+        Some("netns") => Object::Netns(rest),
+        Some("link") => Object::Link(rest),
+        Some("address") => Object::Address(rest),
+        Some("help") => return Err(Error::IpUsage),
         known => Object::Other { known: known.is_some() },
     })
 }
