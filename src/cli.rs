@@ -113,6 +113,7 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
     let mut opts = Options::default();
     let mut rest = args.iter();
     while let Some(arg) = rest.as_slice().first() {
+        let at = args.len() - rest.len();
         let bytes = arg.as_bytes();
         if bytes == b"--" {
             rest.next();
@@ -122,31 +123,31 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
             break;
         }
         rest.next();
-        let before = rest.len();
         // `--all` is `-all`.
         let opt = OsStr::from_bytes(
             bytes.strip_prefix(b"-").filter(|b| b.starts_with(b"-")).unwrap_or(bytes),
         );
-        let mut value = |what: &'static str| rest.next().cloned().ok_or(Error::ArgRequired(what));
+        let mut value = |what: &'static str| rest.next().ok_or(Error::ArgRequired(what));
         let Some(kind) = option(opt) else {
             return Err(Error::UnknownOption(opt.to_owned()));
         };
         match kind {
             Opt::Other | Opt::Json | Opt::Pretty => {}
             Opt::Value(what) => drop(value(what)?),
-            Opt::Family => family(&value("family")?, prog)?,
+            Opt::Family => family(value("family")?, prog)?,
             Opt::Version => return Ok(Start::Version),
             Opt::Force => opts.force = true,
-            Opt::Batch => opts.batch = Some(value("batch file")?),
+            Opt::Batch => opts.batch = Some(value("batch file")?.clone()),
             Opt::Rcvbuf => {
                 let size = value("rcvbuf size")?;
-                if parse_int(&size).is_none() {
-                    return Err(Error::InvalidArg { arg: size, why: "invalid rcvbuf size" });
+                let why = "invalid rcvbuf size";
+                if parse_int(size).is_none() {
+                    return Err(Error::InvalidArg { arg: size.clone(), why });
                 }
             }
             Opt::Help if prog == Prog::Ip => return Err(Error::IpUsage),
             Opt::Help => return Ok(Start::Help),
-            Opt::Netns => opts.netns = Some(value("netns name")?),
+            Opt::Netns => opts.netns = Some(value("netns name")?.clone()),
             Opt::All => opts.all = true,
         }
         opts.json |= kind == Opt::Json;
@@ -154,9 +155,7 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
         // What netns alone acts on stays ours; the rest also goes to the system's ip, values
         // and all, when we hand a command over.
         if !matches!(kind, Opt::Force | Opt::Batch | Opt::Netns | Opt::All) {
-            let taken = before - rest.len();
-            opts.pass.push(arg.clone());
-            opts.pass.extend(args[args.len() - before..][..taken].iter().cloned());
+            opts.pass.extend_from_slice(&args[at..args.len() - rest.len()]);
         }
     }
     Ok(Start::Run(opts, rest.cloned().collect()))
@@ -355,19 +354,19 @@ fn mtu(word: &OsString) -> Result<u32, Error> {
     // A negative MTU reaches the kernel as iproute2 sends it, and is refused there.
     parse_int(word)
         .map(|n| n as u32)
-        .ok_or(Error::InvalidArg { arg: word.clone(), why: "Invalid \"mtu\" value\n" })
+        .ok_or_else(|| Error::InvalidArg { arg: word.clone(), why: "Invalid \"mtu\" value\n" })
 }
 
 /// A link-layer address: bytes in hex, separated by colons.
 fn lladdr(word: &OsString) -> Result<Vec<u8>, Error> {
-    let text = word.to_str().ok_or(Error::Lladdr(word.clone()))?;
+    let text = word.to_str().ok_or_else(|| Error::Lladdr(word.clone()))?;
     text.split(':')
         .map(|part| match part.len() {
             1 | 2 => u8::from_str_radix(part, 16).ok(),
             _ => None,
         })
         .collect::<Option<Vec<u8>>>()
-        .ok_or(Error::Lladdr(word.clone()))
+        .ok_or_else(|| Error::Lladdr(word.clone()))
 }
 
 /// `ip addr add [local] A.B.C.D[/N] dev DEV`, the one address command we do ourselves.
@@ -541,7 +540,8 @@ fn list_id(args: &[OsString]) -> Result<Command, Error> {
             "nsid" => ("\"nsid\" value is invalid", "\"nsid\" value should be >= 0"),
             _ => ("\"target-nsid\" value is invalid", "\"target-nsid\" value should be >= 0"),
         };
-        let n = parse_int(value).ok_or(Error::InvalidArg { arg: value.clone(), why: invalid })?;
+        let n = parse_int(value)
+            .ok_or_else(|| Error::InvalidArg { arg: value.clone(), why: invalid })?;
         if n < 0 {
             return Err(Error::InvalidArg { arg: value.clone(), why: negative });
         }
