@@ -30,10 +30,11 @@ pub struct Options {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum Start {
+pub enum Start<'a> {
     Version,
     Help,
-    Run(Options, Vec<OsString>),
+    /// The options, and the words after them.
+    Run(Options, &'a [OsString]),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -109,7 +110,7 @@ fn option(opt: &OsStr) -> Option<Opt> {
 
 /// Reads the options in front of the object or command. Like `ip`, stops at the first word
 /// that does not start with a dash, or after `--`.
-pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
+pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start<'_>, Error> {
     let mut opts = Options::default();
     let mut rest = args.iter();
     while let Some(arg) = rest.as_slice().first() {
@@ -158,7 +159,7 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
             opts.pass.extend_from_slice(&args[at..args.len() - rest.len()]);
         }
     }
-    Ok(Start::Run(opts, rest.cloned().collect()))
+    Ok(Start::Run(opts, rest.as_slice()))
 }
 
 fn family(name: &OsStr, prog: Prog) -> Result<(), Error> {
@@ -766,7 +767,7 @@ mod tests {
     #[test]
     fn options_match_in_ip_order() {
         let run = |args: &[&str]| match parse_options(Prog::Netns, &os(args)) {
-            Ok(Start::Run(opts, rest)) => (opts, rest),
+            Ok(Start::Run(opts, rest)) => (opts, rest.to_vec()),
             other => panic!("{args:?}: {other:?}"),
         };
         let (opts, rest) = run(&["-a", "--json", "-p", "-h", "-b", "f", "-fo", "-n", "x", "list"]);
