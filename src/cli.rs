@@ -30,10 +30,11 @@ pub struct Options {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum Start {
+pub enum Start<'a> {
     Version,
     Help,
-    Run(Options, Vec<OsString>),
+    /// The options, and the words after them.
+    Run(Options, &'a [OsString]),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -60,36 +61,10 @@ fn matches(word: &OsStr, full: &str) -> bool {
 
 /// ip's options, in the order ip tries them: the first whose name the word begins is the one
 /// (`-h` is -human, not -help; `-b` is -batch, not -brief; `-f` is -family, not -force).
-/// Exact ones (`-4`) are not abbreviations of anything.
-const OPTIONS: [(&str, Opt); 27] = [
-    ("-loops", Opt::Value("loops count")),
-    ("-family", Opt::Family),
-    ("=-4", Opt::Other),
-    ("=-6", Opt::Other),
-    ("=-0", Opt::Other),
-    ("=-M", Opt::Other),
-    ("=-B", Opt::Other),
-    ("-human", Opt::Other),
-    ("-human-readable", Opt::Other),
-    ("-iec", Opt::Other),
-    ("-stats", Opt::Other),
-    ("-statistics", Opt::Other),
-    ("-details", Opt::Other),
-    ("-resolve", Opt::Other),
-    ("-oneline", Opt::Other),
-    ("-timestamp", Opt::Other),
-    ("-tshort", Opt::Other),
-    ("-Version", Opt::Version),
-    ("-force", Opt::Force),
-    ("-batch", Opt::Batch),
-    ("-brief", Opt::Other),
-    ("-json", Opt::Json),
-    ("-pretty", Opt::Pretty),
-    ("-rcvbuf", Opt::Rcvbuf),
-    ("-help", Opt::Help),
-    ("-netns", Opt::Netns),
-    ("-Numeric", Opt::Other),
-];
+/// Exact ones (`=-4`) are not abbreviations of anything. -all comes last: `-a` is all.
+const OPTIONS: &str = "-loops -family =-4 =-6 =-0 =-M =-B -human -human-readable -iec -stats \
+    -statistics -details -resolve -oneline -timestamp -tshort -Version -force \
+    -batch -brief -json -pretty -rcvbuf -help -netns -Numeric -all";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Opt {
@@ -113,20 +88,33 @@ fn option(opt: &OsStr) -> Option<Opt> {
     if is_color(opt) {
         return Some(Opt::Other);
     }
-    let found = OPTIONS.iter().find(|(name, _)| match name.strip_prefix('=') {
+    let name = OPTIONS.split(' ').find(|name| match name.strip_prefix('=') {
         Some(exact) => opt.as_bytes() == exact.as_bytes(),
         None => matches(opt, name),
-    });
-    // -all comes last in ip's order: `-a` is all.
-    found.map(|(_, o)| *o).or_else(|| matches(opt, "-all").then_some(Opt::All))
+    })?;
+    Some(match name {
+        "-loops" => Opt::Value("loops count"),
+        "-family" => Opt::Family,
+        "-Version" => Opt::Version,
+        "-force" => Opt::Force,
+        "-batch" => Opt::Batch,
+        "-json" => Opt::Json,
+        "-pretty" => Opt::Pretty,
+        "-rcvbuf" => Opt::Rcvbuf,
+        "-help" => Opt::Help,
+        "-netns" => Opt::Netns,
+        "-all" => Opt::All,
+        _ => Opt::Other,
+    })
 }
 
 /// Reads the options in front of the object or command. Like `ip`, stops at the first word
 /// that does not start with a dash, or after `--`.
-pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
+pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start<'_>, Error> {
     let mut opts = Options::default();
     let mut rest = args.iter();
     while let Some(arg) = rest.as_slice().first() {
+        let at = args.len() - rest.len();
         let bytes = arg.as_bytes();
         if bytes == b"--" {
             rest.next();
@@ -136,31 +124,31 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
             break;
         }
         rest.next();
-        let before = rest.len();
         // `--all` is `-all`.
         let opt = OsStr::from_bytes(
             bytes.strip_prefix(b"-").filter(|b| b.starts_with(b"-")).unwrap_or(bytes),
         );
-        let mut value = |what: &'static str| rest.next().cloned().ok_or(Error::ArgRequired(what));
+        let mut value = |what: &'static str| rest.next().ok_or(Error::ArgRequired(what));
         let Some(kind) = option(opt) else {
             return Err(Error::UnknownOption(opt.to_owned()));
         };
         match kind {
             Opt::Other | Opt::Json | Opt::Pretty => {}
             Opt::Value(what) => drop(value(what)?),
-            Opt::Family => family(&value("family")?, prog)?,
+            Opt::Family => family(value("family")?, prog)?,
             Opt::Version => return Ok(Start::Version),
             Opt::Force => opts.force = true,
-            Opt::Batch => opts.batch = Some(value("batch file")?),
+            Opt::Batch => opts.batch = Some(value("batch file")?.clone()),
             Opt::Rcvbuf => {
                 let size = value("rcvbuf size")?;
-                if parse_int(&size).is_none() {
-                    return Err(Error::InvalidArg { arg: size, why: "invalid rcvbuf size" });
+                let why = "invalid rcvbuf size";
+                if parse_int(size).is_none() {
+                    return Err(Error::InvalidArg { arg: size.clone(), why });
                 }
             }
             Opt::Help if prog == Prog::Ip => return Err(Error::IpUsage),
             Opt::Help => return Ok(Start::Help),
-            Opt::Netns => opts.netns = Some(value("netns name")?),
+            Opt::Netns => opts.netns = Some(value("netns name")?.clone()),
             Opt::All => opts.all = true,
         }
         opts.json |= kind == Opt::Json;
@@ -168,12 +156,10 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start, Error> {
         // What netns alone acts on stays ours; the rest also goes to the system's ip, values
         // and all, when we hand a command over.
         if !matches!(kind, Opt::Force | Opt::Batch | Opt::Netns | Opt::All) {
-            let taken = before - rest.len();
-            opts.pass.push(arg.clone());
-            opts.pass.extend(args[args.len() - before..][..taken].iter().cloned());
+            opts.pass.extend_from_slice(&args[at..args.len() - rest.len()]);
         }
     }
-    Ok(Start::Run(opts, rest.cloned().collect()))
+    Ok(Start::Run(opts, rest.as_slice()))
 }
 
 fn family(name: &OsStr, prog: Prog) -> Result<(), Error> {
@@ -197,41 +183,9 @@ fn is_color(opt: &OsStr) -> bool {
 }
 
 /// ip's objects in ip's order: `n` is neighbour, `net` is netns.
-const OBJECTS: [&str; 33] = [
-    "address",
-    "addrlabel",
-    "maddress",
-    "route",
-    "rule",
-    "neighbor",
-    "neighbour",
-    "ntable",
-    "ntbl",
-    "link",
-    "l2tp",
-    "fou",
-    "ila",
-    "macsec",
-    "tunnel",
-    "tunl",
-    "tuntap",
-    "tap",
-    "token",
-    "tcpmetrics",
-    "tcp_metrics",
-    "monitor",
-    "xfrm",
-    "mroute",
-    "mrule",
-    "netns",
-    "netconf",
-    "vrf",
-    "sr",
-    "nexthop",
-    "mptcp",
-    "ioam",
-    "help",
-];
+const OBJECTS: &str = "address addrlabel maddress route rule neighbor neighbour ntable ntbl \
+    link l2tp fou ila macsec tunnel tunl tuntap tap token tcpmetrics tcp_metrics monitor xfrm \
+    mroute mrule netns netconf vrf sr nexthop mptcp ioam help";
 
 /// What the words after the options ask for under the name `ip`.
 #[derive(Debug, PartialEq, Eq)]
@@ -250,11 +204,11 @@ pub fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
     let Some((word, rest)) = words.split_first() else {
         return Err(Error::IpUsage);
     };
-    Ok(match OBJECTS.iter().find(|full| matches(word, full)) {
-        Some(&"netns") => Object::Netns(rest),
-        Some(&"link") => Object::Link(rest),
-        Some(&"address") => Object::Address(rest),
-        Some(&"help") => return Err(Error::IpUsage),
+    Ok(match OBJECTS.split(' ').find(|full| matches(word, full)) {
+        Some("netns") => Object::Netns(rest),
+        Some("link") => Object::Link(rest),
+        Some("address") => Object::Address(rest),
+        Some("help") => return Err(Error::IpUsage),
         known => Object::Other { known: known.is_some() },
     })
 }
@@ -401,19 +355,19 @@ fn mtu(word: &OsString) -> Result<u32, Error> {
     // A negative MTU reaches the kernel as iproute2 sends it, and is refused there.
     parse_int(word)
         .map(|n| n as u32)
-        .ok_or(Error::InvalidArg { arg: word.clone(), why: "Invalid \"mtu\" value\n" })
+        .ok_or_else(|| Error::InvalidArg { arg: word.clone(), why: "Invalid \"mtu\" value\n" })
 }
 
 /// A link-layer address: bytes in hex, separated by colons.
 fn lladdr(word: &OsString) -> Result<Vec<u8>, Error> {
-    let text = word.to_str().ok_or(Error::Lladdr(word.clone()))?;
+    let text = word.to_str().ok_or_else(|| Error::Lladdr(word.clone()))?;
     text.split(':')
         .map(|part| match part.len() {
             1 | 2 => u8::from_str_radix(part, 16).ok(),
             _ => None,
         })
         .collect::<Option<Vec<u8>>>()
-        .ok_or(Error::Lladdr(word.clone()))
+        .ok_or_else(|| Error::Lladdr(word.clone()))
 }
 
 /// `ip addr add [local] A.B.C.D[/N] dev DEV`, the one address command we do ourselves.
@@ -587,7 +541,8 @@ fn list_id(args: &[OsString]) -> Result<Command, Error> {
             "nsid" => ("\"nsid\" value is invalid", "\"nsid\" value should be >= 0"),
             _ => ("\"target-nsid\" value is invalid", "\"target-nsid\" value should be >= 0"),
         };
-        let n = parse_int(value).ok_or(Error::InvalidArg { arg: value.clone(), why: invalid })?;
+        let n = parse_int(value)
+            .ok_or_else(|| Error::InvalidArg { arg: value.clone(), why: invalid })?;
         if n < 0 {
             return Err(Error::InvalidArg { arg: value.clone(), why: negative });
         }
@@ -812,7 +767,7 @@ mod tests {
     #[test]
     fn options_match_in_ip_order() {
         let run = |args: &[&str]| match parse_options(Prog::Netns, &os(args)) {
-            Ok(Start::Run(opts, rest)) => (opts, rest),
+            Ok(Start::Run(opts, rest)) => (opts, rest.to_vec()),
             other => panic!("{args:?}: {other:?}"),
         };
         let (opts, rest) = run(&["-a", "--json", "-p", "-h", "-b", "f", "-fo", "-n", "x", "list"]);

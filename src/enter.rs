@@ -81,7 +81,7 @@ fn bind_etc(name: &OsStr) {
         let source = dir.join(&file);
         let target = Path::new("/etc").join(&file);
         if let Err(err) = sys::mount(Some(source.as_os_str()), &target, None, sys::MS_BIND) {
-            crate::error::warn(&Error::Bind { source, target, err });
+            crate::error::warn(&Error::bind(source, target, err));
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The JSON that `ip -j` prints for `list` and `list-id`: an array of flat objects, laid out
 //! byte for byte as iproute2's writer lays it out, plain or pretty.
 
+use crate::error::push_decimal;
+
 /// An array of objects being written.
 pub struct Array {
     out: Vec<u8>,
@@ -41,7 +43,7 @@ impl Array {
             self.out.extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
             match value {
                 Value::Str(text) => escape(&mut self.out, text),
-                Value::Int(n) => self.out.extend_from_slice(n.to_string().as_bytes()),
+                Value::Int(n) => push_decimal(&mut self.out, (*n).into()),
             }
         }
         self.depth -= 1;
@@ -89,7 +91,12 @@ fn escape(out: &mut Vec<u8>, text: &[u8]) {
             b'\r' => out.extend_from_slice(b"\\r"),
             0x0c => out.extend_from_slice(b"\\f"),
             0x08 => out.extend_from_slice(b"\\b"),
-            0..0x20 | 0x7f => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
+            0..0x20 | 0x7f => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
             _ => out.push(b),
         }
     }

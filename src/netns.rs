@@ -150,7 +150,7 @@ impl RunDir {
             Source::New => create_bound(name, &target),
             Source::Pid(_) => {
                 sys::mount(Some(source.path().as_os_str()), &target, None, sys::MS_BIND).map_err(
-                    |err| Error::Bind { source: source.path(), target: target.clone(), err },
+                    |err| Error::bind(source.path(), target.clone(), err),
                 )
             }
         };
@@ -193,7 +193,7 @@ fn create_bound(name: &OsStr, target: &Path) -> Result<(), Error> {
     .map_err(Error::Fork)?;
     outcome.map_err(|(step, err)| match step {
         UNSHARE => Error::Unshare(name.to_owned(), err),
-        _ => Error::Bind { source: source.path(), target: target.to_owned(), err },
+        _ => Error::bind(source.path(), target.to_owned(), err),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use std::os::unix::ffi::OsStrExt;
 
-use crate::error::Error;
+use crate::error::{Error, push_decimal};
 use crate::json::{Array, Value};
 use crate::netns;
 
@@ -31,7 +31,9 @@ pub fn run(ctx: &Ctx) -> Result<(), Error> {
         for (name, id) in entries {
             out.extend_from_slice(name.as_bytes());
             if let Some(id) = id {
-                out.extend_from_slice(format!(" (id: {id})").as_bytes());
+                out.extend_from_slice(b" (id: ");
+                push_decimal(&mut out, id.into());
+                out.push(b')');
             }
             out.push(b'\n');
         }

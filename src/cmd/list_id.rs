@@ -1,11 +1,10 @@
 //! `list-id [target-nsid N] [nsid N]`: the peer namespaces that have an id here (or in the
 //! target), named where a name in the run directory is bound to them.
 
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::error::Error;
+use crate::error::{Error, push_decimal};
 use crate::json::{Array, Value};
 use crate::netlink::{Failure, Peer};
 use crate::netns;
@@ -14,11 +13,10 @@ use super::Ctx;
 
 pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Error> {
     let mut rtnl = super::rtnl()?;
-    // Where two names share a namespace, the later one in the directory wins, as in ip.
-    let mut named = BTreeMap::new();
+    let mut named = Vec::new();
     if let Ok(Some(listing)) = netns::listing() {
         let ids = netns::ids(&mut rtnl, &listing)?;
-        named.extend(ids.into_iter().zip(listing.names).filter_map(|(id, name)| Some((id?, name))));
+        named = ids.into_iter().zip(listing.names).collect();
     }
     let (peers, failure) = match nsid {
         Some(nsid) => (vec![rtnl.peer(nsid, target).map_err(super::kernel)?], None),
@@ -32,9 +30,14 @@ pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Erro
     }
 }
 
-fn render(ctx: &Ctx, peers: &[Peer], named: &BTreeMap<i32, OsString>) -> Vec<u8> {
-    // Seen from a target, a peer's id here is its current-nsid.
-    let name_of = |peer: &Peer| named.get(&peer.current.unwrap_or(peer.nsid));
+/// `named`: each name in the run directory with its id here, if it has one.
+fn render(ctx: &Ctx, peers: &[Peer], named: &[(Option<i32>, OsString)]) -> Vec<u8> {
+    // Seen from a target, a peer's id here is its current-nsid. Where two names share a
+    // namespace, the later one in the directory wins, as in ip.
+    let name_of = |peer: &Peer| {
+        let id = Some(peer.current.unwrap_or(peer.nsid));
+        named.iter().rfind(|(named_id, _)| *named_id == id).map(|(_, name)| name)
+    };
     if ctx.json {
         let mut array = Array::new(ctx.pretty);
         for peer in peers {
@@ -52,12 +55,11 @@ fn render(ctx: &Ctx, peers: &[Peer], named: &BTreeMap<i32, OsString>) -> Vec<u8>
         }
         return array.finish();
     }
-    let id = |n: i32| if n >= 0 { n.to_string() } else { "unassigned".to_string() };
     let mut out = Vec::new();
     for peer in peers {
-        out.extend_from_slice(format!("nsid {} ", id(peer.nsid)).as_bytes());
+        push_id(&mut out, b"nsid ", peer.nsid);
         if let Some(current) = peer.current {
-            out.extend_from_slice(format!("current-nsid {} ", id(current)).as_bytes());
+            push_id(&mut out, b"current-nsid ", current);
         }
         if let Some(name) = name_of(peer) {
             out.extend_from_slice(b"(iproute2 netns name: ");
@@ -67,4 +69,15 @@ fn render(ctx: &Ctx, peers: &[Peer], named: &BTreeMap<i32, OsString>) -> Vec<u8>
         out.push(b'\n');
     }
     out
+}
+
+/// `KEY N `, or `KEY unassigned ` for a negative id.
+fn push_id(out: &mut Vec<u8>, key: &[u8], id: i32) {
+    out.extend_from_slice(key);
+    if id >= 0 {
+        push_decimal(out, id.into());
+    } else {
+        out.extend_from_slice(b"unassigned");
+    }
+    out.push(b' ');
 }
