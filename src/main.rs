@@ -5,7 +5,7 @@
 use std::os::unix::ffi::OsStrExt;
 
 use netns::error::{self, Prog};
-use netns::sys::{Args, Arena};
+use netns::sys::{Arena, Args};
 
 #[global_allocator]
 static ALLOCATOR: Arena = Arena::new();

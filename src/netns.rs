@@ -149,9 +149,8 @@ impl RunDir {
         let bound = match &source {
             Source::New => create_bound(name, &target),
             Source::Pid(_) => {
-                sys::mount(Some(source.path().as_os_str()), &target, None, sys::MS_BIND).map_err(
-                    |err| Error::bind(source.path(), target.clone(), err),
-                )
+                sys::mount(Some(source.path().as_os_str()), &target, None, sys::MS_BIND)
+                    .map_err(|err| Error::bind(source.path(), target.clone(), err))
             }
         };
         if bound.is_err() {

@@ -7,9 +7,9 @@ use netlink_packet_core::NetlinkMessage;
 
 use crate::addr;
 use crate::cli::{AddAddress, LinkCommand, LinkEnd};
-use crate::netlink::Raw;
 use crate::error::Error;
 use crate::link::{self, Change, End, Netns};
+use crate::netlink::Raw;
 use crate::sys;
 
 pub fn run(command: LinkCommand) -> Result<(), Error> {
