@@ -337,6 +337,9 @@ macro_rules! entry {
 /// kilobytes, while musl's malloc first sets up its heap (brk, mmap, and a page fault for each
 /// page it touches): a tenth of `exec`'s time. Space freed in the arena is reused only when it
 /// is at the end, which is the common case of a short-lived buffer.
+/// The end comes first in memory and the space right after: the first blocks then share the
+/// end's page, one page fault for both.
+#[repr(C)]
 pub struct Arena {
     end: AtomicUsize,
     space: UnsafeCell<[u8; ARENA_SIZE]>,
