@@ -24,8 +24,10 @@ gcc -static -O2 -Wall -o "$out/floor-glibc" "$here/floor-glibc.c"
 gcc $nolibc -o "$out/true0" "$here/true.c"
 gcc $nolibc -o "$out/peak" "$here/peak.c"
 gcc -O2 -Wall -o "$out/harness" "$here/harness.c"
-CARGO_TARGET_DIR="$out/hello" ${CARGO:-cargo} build --quiet --release --locked \
-	--target "$target" --manifest-path "$here/hello/Cargo.toml"
+# Built from its own directory, so that it gets the repository's .cargo/config.toml (the same
+# link flags as netns) wherever this script is started from.
+(cd "$here/hello" && CARGO_TARGET_DIR="$out/hello" ${CARGO:-cargo} build --quiet --release \
+	--locked --target "$target")
 strip -o "$out/netns.stripped" "$bin"
 strip -o "$out/hello.stripped" "$out/hello/$target/release/hello"
 

@@ -33,5 +33,5 @@ pub fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
     if let Some(name) = &opts.netns {
         enter::join(name)?;
     }
-    cmd::run(prog, &opts, &words)
+    cmd::run(prog, &opts, words)
 }

@@ -207,8 +207,8 @@ pub fn make_dir() -> Result<(), Error> {
     };
     match mkdir(dir.len()) {
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
-            let ends = (1..dir.len()).filter(|&end| dir[end] == b'/').chain([dir.len()]);
-            ends.map(mkdir).collect::<io::Result<()>>().map_err(Error::Mkdir)
+            let mut ends = (1..dir.len()).filter(|&end| dir[end] == b'/').chain([dir.len()]);
+            ends.try_for_each(mkdir).map_err(Error::Mkdir)
         }
         other => other.map_err(Error::Mkdir),
     }

@@ -26,7 +26,7 @@ pub fn argv(data: &[u8]) {
     }
     for prog in PROGS {
         match cli::parse_options(prog, &words) {
-            Ok(Start::Run(opts, rest)) => line(prog, opts.all, &rest),
+            Ok(Start::Run(opts, rest)) => line(prog, opts.all, rest),
             Ok(Start::Version | Start::Help) => {}
             Err(err) => rendered(&err, prog),
         }
