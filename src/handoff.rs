@@ -25,7 +25,10 @@ impl SystemIp {
     /// The first `ip` on PATH that is not this program, else busybox. A link to ourselves is
     /// recognised by device and inode, so we never hand a command back to ourselves.
     pub fn find() -> Option<SystemIp> {
-        let me = Ident::of_path(Path::new("/proc/self/exe")).ok()?;
+        // Without /proc, the path we were started by leads to the same file.
+        let me = Ident::of_path(Path::new("/proc/self/exe"))
+            .or_else(|e| sys::exec_path().map_or(Err(e), |path| Ident::of_path(Path::new(path))))
+            .ok()?;
         let path = env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
         let on_path = |name: &str| {
             path.as_bytes()

@@ -286,6 +286,16 @@ where
     }
 }
 
+/// The path this program was started by, as execve(2) got it (the auxiliary vector's
+/// AT_EXECFN): what tells us which file we are when there is no /proc/self/exe.
+pub fn exec_path() -> Option<&'static OsStr> {
+    // SAFETY: getauxval only reads the auxiliary vector.
+    let path = unsafe { libc::getauxval(libc::AT_EXECFN) } as *const libc::c_char;
+    // SAFETY: the kernel put a NUL-terminated string there, on the initial stack, which lives
+    // as long as the process and which nothing writes.
+    (!path.is_null()).then(|| OsStr::from_bytes(unsafe { CStr::from_ptr(path) }.to_bytes()))
+}
+
 /// The program's arguments, as the C runtime hands them to `main`.
 pub struct Args {
     argc: usize,

@@ -189,3 +189,15 @@ fn busybox_takes_over_when_there_is_no_other_ip() {
         OsString::new()
     });
 }
+
+#[test]
+fn the_system_ip_takes_over_without_proc() {
+    run_table(&[
+        // Without /proc/self/exe we know ourselves by the path we were started by, so the
+        // first ip on PATH that is not us still gets the command.
+        case("handed over", &["-o", "link", "show", "lo"])
+            .named_ip()
+            .given(&[NoProc])
+            .out(Has("1: lo: <LOOPBACK")),
+    ]);
+}
