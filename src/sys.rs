@@ -345,8 +345,9 @@ macro_rules! entry {
 /// The allocator: allocations come first from an arena in .bss, by moving its end, and from
 /// the C library once it is full. A command lives for a millisecond and allocates a few
 /// kilobytes, while musl's malloc first sets up its heap (brk, mmap, and a page fault for each
-/// page it touches): a tenth of `exec`'s time. Space freed in the arena is reused only when it
-/// is at the end, which is the common case of a short-lived buffer.
+/// page it touches): several percent of `exec`'s time. Space freed in the arena is reused only
+/// when it is at the end, which is the common case of a short-lived buffer.
+///
 /// The end comes first in memory and the space right after: the first blocks then share the
 /// end's page, one page fault for both.
 #[repr(C)]
