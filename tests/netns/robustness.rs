@@ -99,14 +99,20 @@ fn closed_pipe_ends_quietly() {
             assert_ne!(status, Status::Code(101), "{argv:?} into a closed pipe: panicked");
             seen.push(err);
         }
-        // The command we exec gets SIGPIPE's default action back: `yes` dies of it.
-        let (reader, writer) = std::io::pipe().expect("creating a pipe");
-        drop(reader);
-        let mut cmd = sb.command(&[], Via::Netns, &os(&["netns", "exec", "a", "yes"]));
-        cmd.stdin(Stdio::null()).stdout(writer).stderr(Stdio::null());
-        let status: Status = cmd.status().expect("running yes").into();
+        // The command we exec keeps the SIGPIPE action we were started with, as under ip:
+        // by default `yes` dies of it; started with SIGPIPE ignored, it sees EPIPE and exits 1.
+        let yes_into_closed_pipe = |pre: &[&str]| -> Status {
+            let (reader, writer) = std::io::pipe().expect("creating a pipe");
+            drop(reader);
+            let mut cmd = sb.command(pre, Via::Netns, &os(&["netns", "exec", "a", "yes"]));
+            cmd.stdin(Stdio::null()).stdout(writer).stderr(Stdio::null());
+            cmd.status().expect("running yes").into()
+        };
+        let status = yes_into_closed_pipe(&[]);
         assert_eq!(status, Status::Signal(libc::SIGPIPE), "exec a yes into a closed pipe");
-        (seen, status)
+        let ignored = yes_into_closed_pipe(&["sh", "-c", "trap '' PIPE; exec \"$@\"", "sh"]);
+        assert_eq!(ignored, Status::Code(1), "the same, SIGPIPE ignored");
+        (seen, status, ignored)
     });
 }
 
