@@ -42,10 +42,15 @@ struct variant {
 	char *const *steps[MAXSTEPS];
 };
 
+/* What `peak` reports of a call: peak RSS in KiB and page faults (ru_minflt). */
+struct usage {
+	long kib, faults;
+};
+
 struct result {
 	int rounds;
 	double sec[MAXV][MAXROUNDS]; /* per round: the wall time of its call */
-	long rss[MAXV];              /* the highest peak RSS seen, KiB */
+	struct usage use[MAXV];      /* the highest peak RSS seen, and page faults */
 };
 
 static double now(void)
@@ -64,9 +69,9 @@ static void need(int ok, const char *what)
 }
 
 /* Runs argv to completion with stdin and stdout on /dev/null and returns the wall time.
- * posix_spawn is vfork-like, so the harness adds little to what is timed. With rss, argv runs
- * under `peak` and its peak RSS (KiB) goes there. A failing command is counted and reported. */
-static double run(char *const argv[], long *rss)
+ * posix_spawn is vfork-like, so the harness adds little to what is timed. With use, argv runs
+ * under `peak` and its peak RSS and page faults go there. A failing command is counted and reported. */
+static double run(char *const argv[], struct usage *use)
 {
 	posix_spawn_file_actions_t fa;
 	char *pargv[16], num[32] = "";
@@ -77,7 +82,7 @@ static double run(char *const argv[], long *rss)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	if (rss) {
+	if (use) {
 		int n = 0;
 		pargv[n++] = (char *)peak;
 		while (n < 15 && (pargv[n] = argv[n - 1]))
@@ -94,12 +99,13 @@ static double run(char *const argv[], long *rss)
 		;
 	t = now() - t0;
 	posix_spawn_file_actions_destroy(&fa);
-	if (rss) {
+	if (use) {
 		close(pipefd[1]);
 		if (read(pipefd[0], num, sizeof num - 1) <= 0)
 			num[0] = 0;
 		close(pipefd[0]);
-		*rss = atol(num);
+		if (sscanf(num, "%ld %ld", &use->kib, &use->faults) != 2)
+			use->kib = use->faults = 0;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "bench: `%s %s %s` failed (status %#x)\n", argv[0],
@@ -109,16 +115,19 @@ static double run(char *const argv[], long *rss)
 	return t;
 }
 
-/* One call: its steps in turn. With rss, the highest peak of its steps goes there. */
-static double call(const struct variant *v, long *rss)
+/* One call: its steps in turn. With use, the highest peak of its steps and their page faults
+ * go there. */
+static double call(const struct variant *v, struct usage *use)
 {
 	double t = 0;
-	long r;
+	struct usage u;
 
 	for (int s = 0; s < MAXSTEPS && v->steps[s]; s++) {
-		t += run(v->steps[s], rss ? &r : NULL);
-		if (rss && r > *rss)
-			*rss = r;
+		t += run(v->steps[s], use ? &u : NULL);
+		if (use && u.kib > use->kib)
+			use->kib = u.kib;
+		if (use)
+			use->faults += u.faults;
 	}
 	return t;
 }
@@ -130,7 +139,7 @@ static void measure(struct result *res, const struct variant *v, int nv, int rou
 	memset(res, 0, sizeof *res);
 	res->rounds = rounds = quick ? (rounds + 4) / 5 : rounds;
 	for (int i = 0; i < nv; i++)
-		call(&v[i], &res->rss[i]);
+		call(&v[i], &res->use[i]);
 	for (int r = 0; r < rounds; r++)
 		for (int k = 0; k < nv; k++) {
 			int i = r % 2 ? nv - 1 - k : k;
@@ -208,8 +217,8 @@ static void rss_line(const char *label, const struct result *res, int a, int b,
 		     const char *bname, double target)
 {
 	char d[128];
-	snprintf(d, sizeof d, "ours %ld KiB, %s %ld KiB", res->rss[a], bname, res->rss[b]);
-	line(label, (double)res->rss[a] / res->rss[b], target, d);
+	snprintf(d, sizeof d, "ours %ld KiB, %s %ld KiB", res->use[a].kib, bname, res->use[b].kib);
+	line(label, (double)res->use[a].kib / res->use[b].kib, target, d);
 }
 
 static long file_size(const char *path)
@@ -291,14 +300,20 @@ int main(int argc, char **argv)
 	if (has_nsenter)
 		time_line("  (nsenter --net vs floor)", &res, 4, "nsenter", 2, "floor", 0);
 
-	/* Peak RSS of exec, the command a libc-free `true` so that its own RSS hides nothing. */
+	/* Peak RSS of exec, the command a libc-free `true` so that its own RSS hides nothing; and
+	 * the page faults, which are most of what separates ours from the floor: a layout gone
+	 * stale (src/layout.ld) shows here first. */
 	char *ours_exec0[] = {(char *)netns, "exec", "bx", (char *)true0, NULL};
 	char *ip_exec0[] = {(char *)ip, "netns", "exec", "bx", (char *)true0, NULL};
-	struct variant exec0_v[] = {{"ours", {ours_exec0}}, {"ip", {ip_exec0}}};
+	char *floor_exec0[] = {(char *)floor_bin, "bx", (char *)true0, NULL};
+	struct variant exec0_v[] = {{"ours", {ours_exec0}}, {"ip", {ip_exec0}}, {"floor", {floor_exec0}}};
 	memset(&res, 0, sizeof res);
-	for (int i = 0; i < 2; i++)
-		call(&exec0_v[i], &res.rss[i]);
+	for (int i = 0; i < 3; i++)
+		call(&exec0_v[i], &res.use[i]);
 	rss_line("peak RSS exec vs ip", &res, 0, 1, "ip", 0.5);
+	snprintf(d, sizeof d, "ours %ld, floor %ld, ip %ld (each with true0's)", res.use[0].faults,
+		 res.use[2].faults, res.use[1].faults);
+	line("  (exec page faults)", (double)res.use[0].faults / res.use[2].faults, 0, d);
 
 	/* add+delete: one call is both, so every call starts from the same run directory. */
 	char *ours_add[] = {(char *)netns, "add", "cycle", NULL};
