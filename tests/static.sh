@@ -8,6 +8,18 @@ if [ "$(id -u)" != 0 ]; then echo "static.sh: needs root" >&2; exit 1; fi
 if readelf -lW "$bin" | grep -q 'INTERP'; then echo "FAIL: $bin has a program interpreter" >&2; exit 1; fi
 if readelf -dW "$bin" | grep -q 'NEEDED'; then echo "FAIL: $bin needs shared libraries" >&2; exit 1; fi
 echo "ok: $bin is static ($(stat -c %s "$bin") bytes)"
+# src/layout.ld moves sections around: no segment may be both writable and executable, and
+# the executable ones may hold nothing but code.
+readelf -lW "$bin" | awk '
+    /^Program Headers:/ { h = 1; next }
+    h && /^ +[A-Z_]+ +0x/ { f = ""; for (i = 7; i < NF; i++) f = f $i
+                            exec[n++] = f ~ /E/; if (f ~ /W/ && f ~ /E/) bad = bad " writable+executable"
+                            next }
+    /^ Section to Segment mapping:/ { h = 0; m = 1; next }
+    m && /^ +[0-9]+ / { if (exec[$1 + 0]) for (i = 2; i <= NF; i++)
+                            if ($i !~ /^\.(init|fini|text(\..*)?)$/) bad = bad " " $i " executable" }
+    END { if (bad != "") { print "FAIL: segments:" bad > "/dev/stderr"; exit 1 } }'
+echo "ok: no writable code, no executable data"
 
 exec unshare --mount --net --propagation private sh -eu -c '
 bin=$1
