@@ -217,7 +217,10 @@ static void rss_line(const char *label, const struct result *res, int a, int b,
 		     const char *bname, double target)
 {
 	char d[128];
-	snprintf(d, sizeof d, "ours %ld KiB, %s %ld KiB", res->use[a].kib, bname, res->use[b].kib);
+	/* RSS counters are per CPU and folded into the total every 32 pages: a process that
+	 * touches fewer pages than that on each CPU reads as 0. */
+	snprintf(d, sizeof d, "ours %ld KiB%s, %s %ld KiB", res->use[a].kib,
+		 res->use[a].kib ? "" : " (under 32 pages a CPU)", bname, res->use[b].kib);
 	line(label, (double)res->use[a].kib / res->use[b].kib, target, d);
 }
 
