@@ -70,7 +70,8 @@ static void need(int ok, const char *what)
 
 /* Runs argv to completion with stdin and stdout on /dev/null and returns the wall time.
  * posix_spawn is vfork-like, so the harness adds little to what is timed. With use, argv runs
- * under `peak` and its peak RSS and page faults go there. A failing command is counted and reported. */
+ * under `peak` and its peak RSS and page faults go there. A failing command is counted and
+ * reported. */
 static double run(char *const argv[], struct usage *use)
 {
 	posix_spawn_file_actions_t fa;
@@ -309,7 +310,8 @@ int main(int argc, char **argv)
 	char *ours_exec0[] = {(char *)netns, "exec", "bx", (char *)true0, NULL};
 	char *ip_exec0[] = {(char *)ip, "netns", "exec", "bx", (char *)true0, NULL};
 	char *floor_exec0[] = {(char *)floor_bin, "bx", (char *)true0, NULL};
-	struct variant exec0_v[] = {{"ours", {ours_exec0}}, {"ip", {ip_exec0}}, {"floor", {floor_exec0}}};
+	struct variant exec0_v[] = {
+		{"ours", {ours_exec0}}, {"ip", {ip_exec0}}, {"floor", {floor_exec0}}};
 	memset(&res, 0, sizeof res);
 	for (int i = 0; i < 3; i++)
 		call(&exec0_v[i], &res.use[i]);

@@ -13,11 +13,13 @@ echo "ok: $bin is static ($(stat -c %s "$bin") bytes)"
 readelf -lW "$bin" | awk '
     /^Program Headers:/ { h = 1; next }
     h && /^ +[A-Z_]+ +0x/ { f = ""; for (i = 7; i < NF; i++) f = f $i
-                            exec[n++] = f ~ /E/; if (f ~ /W/ && f ~ /E/) bad = bad " writable+executable"
+                            exec[n++] = f ~ /E/
+                            if (f ~ /W/ && f ~ /E/) bad = bad " writable+executable"
                             next }
     /^ Section to Segment mapping:/ { h = 0; m = 1; next }
     m && /^ +[0-9]+ / { if (exec[$1 + 0]) for (i = 2; i <= NF; i++)
-                            if ($i !~ /^\.(init|fini|text(\..*)?)$/) bad = bad " " $i " executable" }
+                            if ($i !~ /^\.(init|fini|text(\..*)?)$/)
+                                bad = bad " " $i " executable" }
     END { if (bad != "") { print "FAIL: segments:" bad > "/dev/stderr"; exit 1 } }'
 echo "ok: no writable code, no executable data"
 
