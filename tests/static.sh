@@ -22,6 +22,14 @@ readelf -lW "$bin" | awk '
                                 bad = bad " " $i " executable" }
     END { if (bad != "") { print "FAIL: segments:" bad > "/dev/stderr"; exit 1 } }'
 echo "ok: no writable code, no executable data"
+# src/build.rs gave the linker src/layout.ld: start-up and exec's code, constants and variables
+# in their own sections, and no RELRO (see README, Performance).
+sections=$(readelf -SW "$bin")
+for s in .text.hot .rodata.hot .bss.hot; do
+    echo "$sections" | grep -q " $s " || { echo "FAIL: no $s section: src/layout.ld not applied" >&2; exit 1; }
+done
+if readelf -lW "$bin" | grep -q GNU_RELRO; then echo "FAIL: $bin has a RELRO segment" >&2; exit 1; fi
+echo "ok: laid out by src/layout.ld"
 
 exec unshare --mount --net --propagation private sh -eu -c '
 bin=$1
