@@ -17,7 +17,10 @@ fn main() {
     // does), so the page alignment RELRO asks for would buy nothing and cost a fault.
     let args = ["-T", &script, "-z", "norelro"];
     // The cross builds link with rust-lld itself, which takes the flags as they are; a C
-    // compiler driver (the default) wants them behind -Wl.
+    // compiler driver (the default) wants them behind -Wl. Cargo does not run this script
+    // again when the linker changes, so it must be told which setting names it.
+    let target = env::var("TARGET").unwrap_or_default().to_uppercase().replace(['-', '.'], "_");
+    println!("cargo::rerun-if-env-changed=CARGO_TARGET_{target}_LINKER");
     let linker = env::var("RUSTC_LINKER").unwrap_or_default();
     if linker.ends_with("ld") {
         for arg in args {
