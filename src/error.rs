@@ -316,6 +316,15 @@ fn open_named<'m>(m: &'m mut Msg, name: &OsStr, e: &io::Error) -> &'m mut Msg {
     m.s("Cannot open network namespace \"").b(name).s("\": ").e(e)
 }
 
+/// The program cannot make its relocated pointers read-only: it says so and stops, as musl's
+/// dynamic loader does when RELRO protection fails. Returns the exit status.
+pub fn relro_failed(err: &io::Error) -> u8 {
+    let mut m = Msg::default();
+    m.s("Cannot make RELRO read-only: ").e(err);
+    let _ = io::stderr().write_all(&m.line());
+    1
+}
+
 /// Writes a failure's message to stderr.
 pub fn report(err: &Error, prog: Prog) {
     // Nothing sensible is left to do when stderr itself is gone.
