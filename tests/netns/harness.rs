@@ -27,7 +27,7 @@ const IP_LINK: &str = "/run/bin/ip";
 /// Which program plays "ours".
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Subject {
-    /// Our binary, `env!("CARGO_BIN_EXE_netns")`.
+    /// Our binary (see `our_binary`).
     Ours,
     /// Debian's iproute2 (`ip netns ...`): validates the suite's expectations.
     Iproute2,
@@ -55,8 +55,18 @@ pub fn iproute2() -> Option<&'static str> {
     ["/sbin/ip", "/usr/sbin/ip", "/bin/ip"].into_iter().find(|p| Path::new(p).exists())
 }
 
+/// The binary under test: NETNS_TEST_BIN when set (another build of the same source, such as
+/// `make tiny`'s), else the one cargo built for this test run.
 pub fn our_binary() -> &'static str {
-    env!("CARGO_BIN_EXE_netns")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| match std::env::var("NETNS_TEST_BIN") {
+        Ok(path) if !path.is_empty() => {
+            let path = fs::canonicalize(&path)
+                .unwrap_or_else(|e| panic!("NETNS_TEST_BIN={path:?}: {e}"));
+            path.to_string_lossy().into_owned()
+        }
+        _ => env!("CARGO_BIN_EXE_netns").to_string(),
+    })
 }
 
 /// Under which name the subject is invoked. Argument vectors are always written in iproute2's
