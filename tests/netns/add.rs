@@ -7,9 +7,9 @@ use crate::table::*;
 #[test]
 fn add() {
     let made_x: &[Check] = &[
-        Check::IsNetns("/run/netns/x"),
-        Check::Mode(RUN, 0o755),
-        Check::Mode("/run/netns/x", 0o444),
+        Check::is_netns("/run/netns/x"),
+        Check::mode(RUN, 0o755),
+        Check::mode("/run/netns/x", 0o444),
     ];
     run_table(&[
         case("first add makes the run dir and the namespace", &["netns", "add", "x"]).then(made_x),
@@ -17,13 +17,13 @@ fn add() {
         case("a is add", &["netns", "a", "x"]).then(made_x),
         case("under the name ip", &["netns", "add", "x"]).named_ip().then(made_x),
         case("extra words are ignored", &["netns", "add", "x", "y"])
-            .then(&[Check::Entries(&["x"])]),
+            .then(&[Check::entries(&["x"])]),
         case("no name", &["netns", "add"]).err("No netns name specified\n").code(1),
         case("existing name", &["netns", "add", "x"])
             .given(&[Ns("x")])
             .err("Cannot create namespace file \"/run/netns/x\": File exists\n")
             .code(1)
-            .then(&[Check::IsNetns("/run/netns/x")]),
+            .then(&[Check::is_netns("/run/netns/x")]),
         case("run dir is a regular file", &["netns", "add", "x"])
             .given(&[RunDirIsFile])
             .err("Cannot open netns runtime directory \"/run/netns\": Not a directory\n")
@@ -32,24 +32,24 @@ fn add() {
             .given(&[ReadOnlyRun])
             .err("mkdir /run/netns failed: Read-only file system\n")
             .code(1)
-            .then(&[Check::Absent(RUN)]),
+            .then(&[Check::absent(RUN)]),
         case("read-only /run with a run dir", &["netns", "add", "x"])
             .given(&[RunDir, ReadOnlyRun])
             .err("Cannot create namespace file \"/run/netns/x\": Read-only file system\n")
             .code(1)
-            .then(&[Check::Entries(&[])]),
+            .then(&[Check::entries(&[])]),
         case("a failed bind leaves no file", &["netns", "add", "x"])
             .given(&[RunDir, NoProc])
             .err("Bind /proc/self/ns/net -> /run/netns/x failed: No such file or directory\n")
             .code(1)
-            .then(&[Check::Entries(&[])])
+            .then(&[Check::entries(&[])])
             .differs("iproute2 leaves an empty file when /proc is missing"),
     ]);
 }
 
 #[test]
 fn attach_errors() {
-    let nothing: &[Check] = &[Check::Entries(&[])];
+    let nothing: &[Check] = &[Check::entries(&[])];
     run_table(&[
         case("no name, no pid", &["netns", "attach"])
             .err("No netns name and PID specified\n")
@@ -178,7 +178,7 @@ fn add_makes_the_run_dir_with_parents() {
         crate::sandbox::mount(Some("tmpfs"), "/var", Some("tmpfs"), 0, None).expect("hiding /var");
         let add = sb.run(&["netns", "add", "a"]);
         assert_eq!(add, Observed::quiet_success(), "add with no /var/run");
-        Check::IsNetns("/var/run/netns/a").assert();
+        Check::is_netns("/var/run/netns/a").assert();
         assert_eq!(
             sb.run(&["netns", "exec", "a", "true"]).status,
             Status::Code(0),

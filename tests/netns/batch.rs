@@ -4,8 +4,7 @@
 use crate::table::*;
 
 fn batch(what: &'static str, argv: &[&str], file: &'static str) -> Case {
-    let setup: &'static [Step] = Box::leak(Box::new([Ns("a"), File("F", file)]));
-    case(what, argv).named_ip().given(setup)
+    case(what, argv).named_ip().given(&[Ns("a"), File("F", file)])
 }
 
 const STOPS_AT_2: &str =
@@ -42,12 +41,12 @@ fn batch_lines() {
             .out("ok\n")
             .err("Cannot remove namespace file \"/run/netns/nope\": No such file or directory\nCommand failed F:1\n")
             .code(1)
-            .then(&[Check::Entries(&[])]),
+            .then(&[Check::entries(&[])]),
         case("the upstream testsuite's set_nsid_batch", &["-b", "F"])
             .named_ip()
             .given(&[File("F", "netns add testnsid\nnetns set testnsid 99\nnetns list-id\n")])
             .out("nsid 99 (iproute2 netns name: testnsid)\n")
-            .then(&[Check::IsNetns("/run/netns/testnsid")]),
+            .then(&[Check::is_netns("/run/netns/testnsid")]),
         case("-all applies to every line", &["-all", "-b", "F"])
             .named_ip()
             .given(&[Ns("a"), Ns("c"), File("F", "netns exec echo hi\nnetns exec echo there\n")])

@@ -5,11 +5,11 @@ use crate::table::*;
 
 #[test]
 fn delete() {
-    let empty: &[Check] = &[Check::Entries(&[])];
+    let empty: &[Check] = &[Check::entries(&[])];
     run_table(&[
         case("delete a namespace", &["netns", "delete", "a"])
             .given(&[Ns("a"), Ns("b")])
-            .then(&[Check::Entries(&["b"])]),
+            .then(&[Check::entries(&["b"])]),
         case("del is delete", &["netns", "del", "a"]).given(&[Ns("a")]).then(empty),
         case("d is delete", &["netns", "d", "a"]).given(&[Ns("a")]).then(empty),
         case("under the name ip", &["netns", "delete", "a"])
@@ -51,10 +51,10 @@ fn delete_all() {
         case("empty run dir", &["-all", "netns", "delete"]).given(&[RunDir]),
         case("every namespace", &["-all", "netns", "delete"])
             .given(&[Ns("a"), Ns("b"), Plain("c")])
-            .then(&[Check::Entries(&[])]),
+            .then(&[Check::entries(&[])]),
         case("--all, extra words ignored", &["--all", "netns", "del", "ignored/args"])
             .given(&[Ns("a"), Ns("b")])
-            .then(&[Check::Entries(&[])]),
+            .then(&[Check::entries(&[])]),
         case("run dir is a file", &["-all", "netns", "delete"])
             .given(&[RunDirIsFile])
             .err("Failed to open directory /run/netns: Not a directory\n")
@@ -64,7 +64,7 @@ fn delete_all() {
             .given(&[Ns("a"), Ns("b"), Plain("plainfile"), Dir("subdir")])
             .err("Cannot remove namespace file \"/run/netns/subdir\": Is a directory\n")
             .code(1)
-            .then(&[Check::Entries(&["subdir"])])
+            .then(&[Check::entries(&["subdir"])])
             .differs("iproute2 stops at the first failure and exits 0"),
     ]);
 }
@@ -78,7 +78,7 @@ fn delete_again_after_busy() {
         assert_eq!(first.status, Status::Code(1), "first delete: {first:?}");
         let second = sb.run(&["netns", "del", "x"]);
         assert_eq!(second, Observed::quiet_success(), "second delete");
-        Check::Entries(&[]).assert();
+        Check::entries(&[]).assert();
         (first, second)
     });
 }

@@ -36,7 +36,7 @@ const A_WITH_ID: &[Step] = &[Ns("a"), Id("a", 5)];
 #[test]
 fn bare_netns_and_output_options() {
     run_table(&[
-        case("no run dir: nothing listed, nothing created", &["netns"]).then(&[Check::Absent(RUN)]),
+        case("no run dir: nothing listed, nothing created", &["netns"]).then(&[Check::absent(RUN)]),
         case("-j with no run dir prints nothing, not []", &["-j", "netns"]),
         case("-j with an empty run dir", &["-j", "netns"]).given(&[RunDir]).out("[]\n"),
         case("-j -p with an empty run dir", &["-j", "-p", "netns"]).given(&[RunDir]).out("[ ]\n"),
@@ -141,10 +141,10 @@ fn help_and_unknown_words() {
             .code(255)
             .compare(Compare::StatusOnly),
         case("netns --help: help on stdout", &["--help"])
-            .out(Has("netns"))
+            .out(has("netns"))
             .differs("help under the name netns goes to stdout, 0"),
         case("netns -help: help on stdout", &["-help"])
-            .out(Has("netns"))
+            .out(has("netns"))
             .differs("help under the name netns goes to stdout, 0"),
         case("-V prints a version line", &["-V"]).out(OneLine).differs("our own version text"),
         case("-V before a subcommand", &["-V", "netns", "list"])

@@ -198,6 +198,6 @@ fn the_system_ip_takes_over_without_proc() {
         case("handed over", &["-o", "link", "show", "lo"])
             .named_ip()
             .given(&[NoProc])
-            .out(Has("1: lo: <LOOPBACK")),
+            .out(has("1: lo: <LOOPBACK")),
     ]);
 }

@@ -46,9 +46,7 @@ fn list_formats() {
 
 #[test]
 fn set_errors() {
-    let bad = |v: &'static str, what: &str| -> &'static str {
-        Box::leak(format!("Error: argument \"{v}\" is wrong: {what}\n").into_boxed_str())
-    };
+    let bad = |v: &str, what: &str| format!("Error: argument \"{v}\" is wrong: {what}\n");
     let invalid = |v: &'static str| {
         case("not a netnsid", &["netns", "set", "a", v])
             .given(&[Ns("a")])

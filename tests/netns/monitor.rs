@@ -47,7 +47,7 @@ fn monitor_on_a_terminal() {
         let pid = sb.keep(child).id();
         let lines = Lines::new(master);
         assert!(wait_until(LIMIT, || watching(pid)), "monitor never watched the run dir");
-        Check::Mode(RUN, 0o755).assert();
+        Check::mode(RUN, 0o755).assert();
         make_events(sb);
         let seen: Vec<String> = EVENTS.iter().map_while(|_| lines.next_line(LIMIT)).collect();
         assert_eq!(seen, EVENTS, "monitor lines");

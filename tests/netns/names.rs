@@ -4,21 +4,20 @@ use crate::harness::*;
 use crate::table::*;
 
 fn invalid(what: &'static str, argv: &[&str], name: &str) -> Case {
-    let msg: &'static str = Box::leak(format!("Invalid netns name \"{name}\"\n").into_boxed_str());
-    case(what, argv).err(msg).code(255)
+    case(what, argv).err(format!("Invalid netns name \"{name}\"\n")).code(255)
 }
 
 #[test]
 fn invalid_names_are_refused_before_anything_happens() {
     let long = "0".repeat(256);
-    let nothing_made: &[Check] = &[Check::Absent(RUN)];
+    let nothing_made: &[Check] = &[Check::absent(RUN)];
     run_table(&[
         invalid("empty", &["netns", "add", ""], "").then(nothing_made),
         invalid("slash", &["netns", "add", "a/b"], "a/b").then(nothing_made),
         invalid("dot", &["netns", "add", "."], ".").then(nothing_made),
         invalid("dot-dot", &["netns", "add", ".."], "..").then(nothing_made),
         invalid("traversal", &["netns", "add", "../evil"], "../evil")
-            .then(&[Check::Absent(RUN), Check::Absent("/run/evil")]),
+            .then(&[Check::absent(RUN), Check::absent("/run/evil")]),
         invalid("256 bytes", &["netns", "add", &long], &long).then(nothing_made),
         invalid("checked before dispatch", &["netns", "foo", "a/b"], "a/b"),
         invalid("help checks its word too", &["netns", "help", "a/b"], "a/b"),
@@ -38,10 +37,7 @@ fn invalid_names_are_refused_before_anything_happens() {
 fn unusual_but_valid_names() {
     let longest = "0".repeat(255);
     let made = |what, name: &str| {
-        let name: &'static str = Box::leak(name.to_string().into_boxed_str());
-        let path: &'static str = Box::leak(format!("{RUN}/{name}").into_boxed_str());
-        let checks: &'static [Check] = Box::leak(Box::new([Check::IsNetns(path)]));
-        case(what, &["netns", "add", name]).then(checks)
+        case(what, &["netns", "add", name]).then(&[Check::is_netns(&format!("{RUN}/{name}"))])
     };
     run_table(&[
         made("255 bytes is the longest name", &longest),
@@ -62,12 +58,12 @@ fn all_skips_name_checks_except_for_add_and_attach() {
         case("-all add still validates", &["-all", "netns", "add", "../evil"])
             .err("Invalid netns name \"../evil\"\n")
             .code(255)
-            .then(&[Check::Absent("/run/evil")])
+            .then(&[Check::absent("/run/evil")])
             .differs("iproute2 creates /run/evil"),
         case("-all attach still validates", &["-all", "netns", "attach", "../evil", "1"])
             .err("Invalid netns name \"../evil\"\n")
             .code(255)
-            .then(&[Check::Absent("/run/evil")])
+            .then(&[Check::absent("/run/evil")])
             .differs("iproute2 binds /run/evil"),
     ]);
 }

@@ -35,7 +35,7 @@ fn netns_option() {
             .out("b\na\n"),
         case("add from inside a makes a usable namespace", &["-n", "a", "netns", "add", "x"])
             .given(&[Ns("a")])
-            .then(&[Check::IsNetns("/run/netns/x")])
+            .then(&[Check::is_netns("/run/netns/x")])
             .differs("iproute2 leaves a dangling file"),
     ]);
 }

@@ -10,58 +10,55 @@ use crate::table::*;
 #[test]
 fn odd_arguments() {
     let huge_name = "n".repeat(4096);
-    run_table(
-        &[
-            case("a 4096-byte name", &["netns", "add", &huge_name])
-                .err(Box::leak(format!("Invalid netns name \"{huge_name}\"\n").into_boxed_str())
-                    as &str)
-                .code(255)
-                .then(&[Check::Absent(RUN)]),
-            case("a non-UTF-8 command", &["netns", "exec", "a", "x"])
-                .argv_os(os_bytes(&[b"netns", b"exec", b"a", b"\xff\xfe"]))
-                .given(&[Ns("a")])
-                .err(Has("failed: No such file or directory"))
-                .code(1),
-            case("a non-UTF-8 argument", &[])
-                .argv_os(os_bytes(&[
-                    b"netns",
-                    b"exec",
-                    b"a",
-                    b"sh",
-                    b"-c",
-                    b"test \"$0\" = \"$(printf '\\377')\"",
-                    b"\xff",
-                ]))
-                .given(&[Ns("a")]),
-            case("a non-UTF-8 subcommand", &[])
-                .argv_os(os_bytes(&[b"netns", b"\xff"]))
-                .err(OneLine)
-                .code(255)
-                .compare(Compare::StatusOnly),
-            case("a non-UTF-8 option", &[])
-                .argv_os(os_bytes(&[b"-\xff", b"netns"]))
-                .err(OneLine)
-                .code(255)
-                .compare(Compare::StatusOnly),
-            case("-n with a non-UTF-8 missing name", &[])
-                .argv_os(os_bytes(&[b"-n", b"\xff", b"netns"]))
-                .err(OneLine)
-                .code(255)
-                .compare(Compare::StatusOnly),
-            case("run dir is a file: delete", &["netns", "del", "a"])
-                .given(&[RunDirIsFile])
-                .err("Cannot remove namespace file \"/run/netns/a\": Not a directory\n")
-                .code(1),
-            case("run dir is a file: exec", &["netns", "exec", "a", "true"])
-                .given(&[RunDirIsFile])
-                .err("Cannot open network namespace \"a\": Not a directory\n")
-                .code(255),
-            case("run dir is a file: attach", &["netns", "attach", "a", "1"])
-                .given(&[RunDirIsFile])
-                .err("Cannot open netns runtime directory \"/run/netns\": Not a directory\n")
-                .code(1),
-        ],
-    );
+    run_table(&[
+        case("a 4096-byte name", &["netns", "add", &huge_name])
+            .err(format!("Invalid netns name \"{huge_name}\"\n"))
+            .code(255)
+            .then(&[Check::absent(RUN)]),
+        case("a non-UTF-8 command", &["netns", "exec", "a", "x"])
+            .argv_os(os_bytes(&[b"netns", b"exec", b"a", b"\xff\xfe"]))
+            .given(&[Ns("a")])
+            .err(has("failed: No such file or directory"))
+            .code(1),
+        case("a non-UTF-8 argument", &[])
+            .argv_os(os_bytes(&[
+                b"netns",
+                b"exec",
+                b"a",
+                b"sh",
+                b"-c",
+                b"test \"$0\" = \"$(printf '\\377')\"",
+                b"\xff",
+            ]))
+            .given(&[Ns("a")]),
+        case("a non-UTF-8 subcommand", &[])
+            .argv_os(os_bytes(&[b"netns", b"\xff"]))
+            .err(OneLine)
+            .code(255)
+            .compare(Compare::StatusOnly),
+        case("a non-UTF-8 option", &[])
+            .argv_os(os_bytes(&[b"-\xff", b"netns"]))
+            .err(OneLine)
+            .code(255)
+            .compare(Compare::StatusOnly),
+        case("-n with a non-UTF-8 missing name", &[])
+            .argv_os(os_bytes(&[b"-n", b"\xff", b"netns"]))
+            .err(OneLine)
+            .code(255)
+            .compare(Compare::StatusOnly),
+        case("run dir is a file: delete", &["netns", "del", "a"])
+            .given(&[RunDirIsFile])
+            .err("Cannot remove namespace file \"/run/netns/a\": Not a directory\n")
+            .code(1),
+        case("run dir is a file: exec", &["netns", "exec", "a", "true"])
+            .given(&[RunDirIsFile])
+            .err("Cannot open network namespace \"a\": Not a directory\n")
+            .code(255),
+        case("run dir is a file: attach", &["netns", "attach", "a", "1"])
+            .given(&[RunDirIsFile])
+            .err("Cannot open netns runtime directory \"/run/netns\": Not a directory\n")
+            .code(1),
+    ]);
 }
 
 /// Output into a pipe nobody reads ends quietly: no panic message, no status 101.
@@ -125,19 +122,19 @@ fn unprivileged() {
             .unprivileged()
             .err("mkdir /run/netns failed: Permission denied\n")
             .code(1)
-            .then(&[Check::Absent(RUN)]),
+            .then(&[Check::absent(RUN)]),
         case("add with a run dir", &["netns", "add", "u"])
             .unprivileged()
             .given(&[RunDir])
             .err("mount --make-shared /run/netns failed: Operation not permitted\n")
             .code(1)
-            .then(&[Check::Entries(&[])]),
+            .then(&[Check::entries(&[])]),
         case("delete", &["netns", "del", "first"])
             .unprivileged()
             .given(FIRST)
             .err("Cannot remove namespace file \"/run/netns/first\": Permission denied\n")
             .code(1)
-            .then(&[Check::IsNetns("/run/netns/first")]),
+            .then(&[Check::is_netns("/run/netns/first")]),
         case("set", &["netns", "set", "first", "3"])
             .unprivileged()
             .given(FIRST)

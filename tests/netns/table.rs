@@ -11,29 +11,46 @@ use crate::harness::*;
 use crate::sandbox;
 
 /// An expectation on stdout or stderr.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Text {
     /// These exact bytes.
-    Is(&'static str),
+    Is(String),
     /// Exactly one line, no panic message: for errors whose wording we don't pin.
     OneLine,
     /// Contains this.
-    Has(&'static str),
+    Has(String),
     /// Not checked (e.g. compared with iproute2 instead).
     Any,
 }
 
-pub use Text::{Has, Is, OneLine};
+pub use Text::OneLine;
+
+/// Output that contains `part`.
+pub fn has(part: &str) -> Text {
+    Text::Has(part.to_string())
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::Is(s.to_string())
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::Is(s)
+    }
+}
 
 impl Text {
-    fn check(self, what: &str, got: &[u8]) -> Result<(), String> {
+    fn check(&self, what: &str, got: &[u8]) -> Result<(), String> {
         let s = String::from_utf8_lossy(got);
         let ok = match self {
             Text::Is(want) => got == want.as_bytes(),
             Text::OneLine => {
                 s.ends_with('\n') && s.matches('\n').count() == 1 && !s.contains("panicked")
             }
-            Text::Has(part) => s.contains(part),
+            Text::Has(part) => s.contains(part.as_str()),
             Text::Any => true,
         };
         if ok { Ok(()) } else { Err(format!("{what}: expected {self:?}, got {s:?}")) }
@@ -76,26 +93,39 @@ pub enum Step {
 pub use Step::*;
 
 /// A fact checked in the sandbox after the command ran.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Check {
-    Absent(&'static str),
-    /// The entries of /run/netns, sorted.
-    Entries(&'static [&'static str]),
+    Absent(String),
+    /// The entries of /run/netns, in any order.
+    Entries(Vec<String>),
     /// This path (in /run/netns) is a network namespace.
-    IsNetns(&'static str),
+    IsNetns(String),
     /// Permission bits.
-    Mode(&'static str, u32),
+    Mode(String, u32),
 }
 
 impl Check {
+    pub fn absent(path: &str) -> Check {
+        Check::Absent(path.to_string())
+    }
+    pub fn entries(names: &[&str]) -> Check {
+        Check::Entries(names.iter().map(|n| n.to_string()).collect())
+    }
+    pub fn is_netns(path: &str) -> Check {
+        Check::IsNetns(path.to_string())
+    }
+    pub fn mode(path: &str, mode: u32) -> Check {
+        Check::Mode(path.to_string(), mode)
+    }
+
     /// Panics with the reason when the check fails.
-    pub fn assert(self) {
+    pub fn assert(&self) {
         if let Err(e) = self.verify() {
             panic!("{e}");
         }
     }
 
-    fn verify(self) -> Result<(), String> {
+    fn verify(&self) -> Result<(), String> {
         match self {
             Check::Absent(p) if Path::new(p).symlink_metadata().is_err() => Ok(()),
             Check::Absent(p) => Err(format!("{p} should not exist")),
@@ -108,7 +138,7 @@ impl Check {
                     Err(_) => Vec::new(),
                 };
                 got.sort();
-                let mut want: Vec<&str> = want.to_vec();
+                let mut want = want.clone();
                 want.sort();
                 if got == want {
                     Ok(())
@@ -124,7 +154,7 @@ impl Check {
                 }
             }
             Check::Mode(p, mode) => match fs::metadata(p) {
-                Ok(m) if m.permissions().mode() & 0o7777 == mode => Ok(()),
+                Ok(m) if m.permissions().mode() & 0o7777 == *mode => Ok(()),
                 Ok(m) => Err(format!(
                     "{p} has mode {:o}, expected {mode:o}",
                     m.permissions().mode() & 0o7777
@@ -151,7 +181,7 @@ pub enum Compare {
 #[derive(Clone, Debug)]
 pub struct Case {
     pub what: &'static str,
-    pub setup: &'static [Step],
+    pub setup: Vec<Step>,
     pub pre: &'static [&'static str],
     pub via: Via,
     pub argv: Vec<OsString>,
@@ -159,7 +189,7 @@ pub struct Case {
     pub out: Text,
     pub err: Text,
     pub status: Status,
-    pub after: &'static [Check],
+    pub after: Vec<Check>,
     pub compare: Compare,
     /// Run as this uid and gid instead of root.
     pub user: Option<u32>,
@@ -170,23 +200,23 @@ pub struct Case {
 pub fn case(what: &'static str, argv: &[&str]) -> Case {
     Case {
         what,
-        setup: &[],
+        setup: Vec::new(),
         pre: &[],
         via: Via::Netns,
         argv: os(argv),
         stdin: None,
-        out: Is(""),
-        err: Is(""),
+        out: Text::Is(String::new()),
+        err: Text::Is(String::new()),
         status: Status::Code(0),
-        after: &[],
+        after: Vec::new(),
         compare: Compare::Full,
         user: None,
     }
 }
 
 impl Case {
-    pub fn given(mut self, setup: &'static [Step]) -> Case {
-        self.setup = setup;
+    pub fn given(mut self, setup: &[Step]) -> Case {
+        self.setup = setup.to_vec();
         self
     }
     pub fn named_ip(mut self) -> Case {
@@ -210,12 +240,12 @@ impl Case {
         self.stdin = Some(s);
         self
     }
-    pub fn out(mut self, t: impl Into<TextArg>) -> Case {
-        self.out = t.into().0;
+    pub fn out(mut self, t: impl Into<Text>) -> Case {
+        self.out = t.into();
         self
     }
-    pub fn err(mut self, t: impl Into<TextArg>) -> Case {
-        self.err = t.into().0;
+    pub fn err(mut self, t: impl Into<Text>) -> Case {
+        self.err = t.into();
         self
     }
     pub fn code(mut self, c: i32) -> Case {
@@ -226,8 +256,8 @@ impl Case {
         self.status = Status::Signal(s);
         self
     }
-    pub fn then(mut self, checks: &'static [Check]) -> Case {
-        self.after = checks;
+    pub fn then(mut self, checks: &[Check]) -> Case {
+        self.after = checks.to_vec();
         self
     }
     pub fn compare(mut self, c: Compare) -> Case {
@@ -247,21 +277,6 @@ impl Case {
         let words: Vec<String> =
             self.argv.iter().map(|a| format!("{:?}", a.to_string_lossy())).collect();
         format!("{} [{}]", self.what, words.join(" "))
-    }
-}
-
-/// Lets `.out("text")` mean `Is("text")` while `.out(OneLine)` etc. still work.
-pub struct TextArg(Text);
-
-impl From<&'static str> for TextArg {
-    fn from(s: &'static str) -> TextArg {
-        TextArg(Is(s))
-    }
-}
-
-impl From<Text> for TextArg {
-    fn from(t: Text) -> TextArg {
-        TextArg(t)
     }
 }
 
@@ -312,7 +327,7 @@ pub fn prepare(sb: &mut Sandbox, setup: &[Step]) {
 /// Setup, command and checks of one case in a fresh sandbox for `subject`.
 fn play(subject: Subject, c: &Case) -> (Observed, Vec<String>) {
     in_sandbox(subject, c.needs_etc(), |sb| {
-        prepare(sb, c.setup);
+        prepare(sb, &c.setup);
         let mut cmd = sb.command(c.pre, c.via, &c.argv);
         if let Some(id) = c.user {
             std::os::unix::process::CommandExt::uid(&mut cmd, id);
