@@ -156,7 +156,7 @@ fn exec_in_a_chroot_without_sys() {
                 .expect("linking in the chroot");
         }
         fs::write(format!("{root}/netns"), b"").expect("creating the binary's mount point");
-        mount(Some(our_binary()), format!("{root}/netns"), None, libc::MS_BIND, None)
+        mount(Some(BIN), format!("{root}/netns"), None, libc::MS_BIND, None)
             .expect("binding the binary");
         let mut cmd = std::process::Command::new("chroot");
         cmd.args([root, "/netns", "exec", "a", "stat", "-L", "-c", "%i", "/proc/self/ns/net"]);

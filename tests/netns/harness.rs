@@ -5,12 +5,12 @@
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::sandbox;
@@ -21,13 +21,17 @@ pub const RUN: &str = "/run/netns";
 /// Scratch directory inside the sandbox tmpfs: the working directory of every spawned command
 /// (so a batch file "F" is reported as `F:N`, as in the spec).
 pub const WORK: &str = "/run/work";
-/// A symlink named `ip` to our binary, made inside each sandbox.
+/// Our binary inside each sandbox, bound there from wherever the checkout is: every user can
+/// run it from here (a checkout under root's 0700 home is out of nobody's reach), and neither
+/// a checkout under /run (covered by the sandbox's tmpfs) nor spaces in its path matter.
+pub const BIN: &str = "/run/bin/netns";
+/// A symlink named `ip` to it.
 const IP_LINK: &str = "/run/bin/ip";
 
 /// Which program plays "ours".
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Subject {
-    /// Our binary (see `our_binary`).
+    /// Our binary (see `our_binary` and `BIN`).
     Ours,
     /// Debian's iproute2 (`ip netns ...`): validates the suite's expectations.
     Iproute2,
@@ -57,7 +61,7 @@ pub fn iproute2() -> Option<&'static str> {
 
 /// The binary under test: NETNS_TEST_BIN when set (another build of the same source, such as
 /// `make tiny`'s), else the one cargo built for this test run.
-pub fn our_binary() -> &'static str {
+fn our_binary() -> &'static str {
     static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     BIN.get_or_init(|| match std::env::var("NETNS_TEST_BIN") {
         Ok(path) if !path.is_empty() => {
@@ -155,39 +159,6 @@ impl Observed {
 // ---------------------------------------------------------------------------------------------
 // The sandbox
 
-/// Serialises the creation and removal of the host's (otherwise absent) /etc/netns directory,
-/// which tests need as a mount point for a private tmpfs; counts its users.
-static ETC_USERS: Mutex<(usize, bool)> = Mutex::new((0, false));
-const ETC_NETNS: &str = "/etc/netns";
-
-/// Holds the host's /etc/netns directory while a sandbox mounts a private tmpfs on it; the last
-/// holder removes the directory again if the suite created it.
-struct EtcGuard;
-
-impl EtcGuard {
-    fn take() -> EtcGuard {
-        let mut users = ETC_USERS.lock().unwrap_or_else(|p| p.into_inner());
-        if users.0 == 0 && !Path::new(ETC_NETNS).exists() {
-            fs::create_dir(ETC_NETNS).expect("creating the mount point /etc/netns on the host");
-            users.1 = true;
-        }
-        users.0 += 1;
-        EtcGuard
-    }
-}
-
-impl Drop for EtcGuard {
-    fn drop(&mut self) {
-        let mut users = ETC_USERS.lock().unwrap_or_else(|p| p.into_inner());
-        users.0 -= 1;
-        if users.0 == 0 && users.1 {
-            // Only the empty mount point we made; every sandbox's tmpfs on it is gone by now.
-            let _ = fs::remove_dir(ETC_NETNS);
-            users.1 = false;
-        }
-    }
-}
-
 /// One sandbox: a thread in private mount and network namespaces with a tmpfs on /run.
 /// Everything it spawns is killed when it is dropped.
 pub struct Sandbox {
@@ -206,29 +177,33 @@ impl Drop for Sandbox {
     }
 }
 
-/// Runs `f` in a fresh sandbox on a new thread, for `subject`. `etc`: mount a private tmpfs on
-/// /etc/netns. Panics in `f` propagate to the caller.
+/// Runs `f` in a fresh sandbox on a new thread (named as the test), for `subject`. `etc`: give
+/// the sandbox an /etc of its own, with an empty /etc/netns to write to. Panics in `f`
+/// propagate to the caller.
 pub fn in_sandbox<T: Send>(
     subject: Subject,
     etc: bool,
     f: impl FnOnce(&mut Sandbox) -> T + Send,
 ) -> T {
-    let _etc = etc.then(EtcGuard::take);
+    let test = std::thread::current().name().unwrap_or("a test").to_string();
     std::thread::scope(|scope| {
-        let handle = scope.spawn(|| {
-            if let Err(e) = sandbox::enter() {
-                panic!("cannot build the test sandbox: {e}");
-            }
+        let handle = std::thread::Builder::new().name(test).spawn_scoped(scope, || {
+            let bin = sandbox::enter(Path::new(our_binary()))
+                .unwrap_or_else(|e| panic!("cannot build the test sandbox: {e}"));
             if etc {
-                sandbox::mount(Some("tmpfs"), ETC_NETNS, Some("tmpfs"), 0, Some("mode=0755"))
-                    .expect("mounting a private tmpfs on /etc/netns");
+                sandbox::private_etc()
+                    .unwrap_or_else(|e| panic!("giving the sandbox an /etc of its own: {e}"));
             }
             fs::create_dir_all(WORK).expect("creating /run/work in the sandbox");
             fs::create_dir_all("/run/bin").expect("creating /run/bin in the sandbox");
-            std::os::unix::fs::symlink(our_binary(), IP_LINK).expect("creating the `ip` symlink");
+            fs::File::create(BIN).expect("creating the binary's mount point");
+            let source = Path::new("/proc/self/fd").join(bin.as_raw_fd().to_string());
+            sandbox::bind(&source, Path::new(BIN)).expect("binding the binary under test");
+            std::os::unix::fs::symlink(BIN, IP_LINK).expect("creating the `ip` symlink");
             let mut sb = Sandbox { subject, children: Vec::new(), peers: Vec::new() };
             f(&mut sb)
         });
+        let handle = handle.expect("starting the sandbox thread");
         match handle.join() {
             Ok(v) => v,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -264,7 +239,7 @@ impl Sandbox {
                 if let Some(i) = args.iter().position(|a| a == "netns") {
                     args.remove(i);
                 }
-                (our_binary().into(), args)
+                (BIN.into(), args)
             }
             (Subject::Ours, Via::Ip) => (IP_LINK.into(), argv.to_vec()),
             (Subject::Iproute2, _) => {
@@ -276,7 +251,7 @@ impl Sandbox {
     /// The subject's `netns` command as a shell word list, for scripts: `$NETNS list`.
     pub fn netns_words(&self) -> String {
         match self.subject {
-            Subject::Ours => our_binary().to_string(),
+            Subject::Ours => BIN.to_string(),
             Subject::Iproute2 => format!("{} netns", iproute2().expect("iproute2 is installed")),
         }
     }

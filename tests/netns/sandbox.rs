@@ -1,12 +1,14 @@
 //! The suite's only `unsafe`: thin wrappers over the kernel calls that build a test sandbox
-//! (private mount + network namespaces for the calling thread, tmpfs mounts), make named and
-//! unnamed network namespaces without the program under test, give them nsids, and open a pty.
+//! (private mount + network namespaces for the calling thread, tmpfs mounts, a private /etc),
+//! make named and unnamed network namespaces without the program under test, give them nsids,
+//! and open a pty.
 //!
 //! Namespaces belong to a thread: everything here acts on the calling thread only, and the
 //! processes it spawns inherit that thread's namespaces. When the thread ends, its namespaces go.
+//! Nothing here creates or changes a file outside the sandbox's own tmpfs mounts.
 
 use std::ffi::{CString, OsStr};
-use std::fs::{File, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -23,7 +25,11 @@ fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
 
 /// Moves the calling thread into new, private mount and network namespaces and mounts a fresh
 /// tmpfs on /run, so nothing the tests do reaches the host's /run/netns, interfaces or routes.
-pub fn enter() -> Result<(), String> {
+/// /var/run leads there too, and the host's /etc/netns, if any, is hidden under an empty tmpfs.
+/// Returns `carry` opened before /run was covered (a checkout may live there): a descriptor
+/// opened in this mount namespace, which, unlike one from before the unshare, can be bound
+/// (see `bind`) into the sandbox.
+pub fn enter(carry: &Path) -> Result<File, String> {
     // SAFETY: unshare takes flags only; it affects the calling thread (libtest gives every test,
     // and we give every sandbox, a thread of its own).
     check(unsafe { libc::unshare(libc::CLONE_NEWNS | libc::CLONE_NEWNET) }).map_err(|e| {
@@ -31,12 +37,71 @@ pub fn enter() -> Result<(), String> {
     })?;
     mount(None, "/", None, libc::MS_REC | libc::MS_PRIVATE, None)
         .map_err(|e| format!("making / recursively private failed: {e}"))?;
+    let carried = File::open(carry).map_err(|e| format!("opening {carry:?}: {e}"))?;
     mount(Some("tmpfs"), "/run", Some("tmpfs"), 0, Some("mode=0755"))
         .map_err(|e| format!("mounting a tmpfs on /run failed: {e}"))?;
+    var_run_is_run().map_err(|e| format!("leading /var/run to the sandbox's /run failed: {e}"))?;
+    if Path::new(ETC_NETNS).is_dir() {
+        // The host's namespace configuration must not colour what `exec` does in a test.
+        mount(Some("tmpfs"), ETC_NETNS, Some("tmpfs"), 0, Some("mode=0755"))
+            .map_err(|e| format!("hiding the host's {ETC_NETNS} failed: {e}"))?;
+    }
     // The umask lives in the thread's fs_struct, which unshare(CLONE_NEWNS) made private to this
     // thread: modes created by what we spawn are then predictable (0755 for a new run dir).
     // SAFETY: umask takes a plain mode and cannot fail.
     unsafe { libc::umask(0o022) };
+    Ok(carried)
+}
+
+const ETC_NETNS: &str = "/etc/netns";
+
+/// Our build's run dir is /var/run/netns and Debian ip's /run/netns, and the tests look in
+/// /run/netns: the three must be one directory. Usually /var/run is a link to /run; where it is
+/// not, /var becomes a copy of the host's (see `cover`) whose `run` is that link, since two
+/// mounts of one tmpfs would not show each other's namespace mounts.
+fn var_run_is_run() -> io::Result<()> {
+    if fs::canonicalize("/var/run").is_ok_and(|p| p == Path::new("/run")) {
+        return Ok(());
+    }
+    cover("/var", &["run"])?;
+    std::os::unix::fs::symlink("/run", "/var/run")
+}
+
+/// Gives the calling thread's private mount namespace an /etc of its own, so tests can write
+/// /etc/netns/NAME without creating anything on the host: the host's /etc entries stay in
+/// place (see `cover`), and /etc/netns is a new, empty directory.
+pub fn private_etc() -> io::Result<()> {
+    cover("/etc", &["netns"])?;
+    fs::create_dir(ETC_NETNS)
+}
+
+/// Covers `dir` with a tmpfs that holds each of its entries, bound in place (symlinks copied),
+/// except those named in `leave_out`: the directory as it was, where new names can be made
+/// without touching the host's file system. Mounts inside the old entries come along.
+fn cover(dir: &str, leave_out: &[&str]) -> io::Result<()> {
+    let host = File::open(dir)?;
+    let entries: Vec<(std::ffi::OsString, fs::FileType)> = fs::read_dir(dir)?
+        .map(|e| e.and_then(|e| Ok((e.file_name(), e.file_type()?))))
+        .collect::<io::Result<_>>()?;
+    mount(Some("tmpfs"), dir, Some("tmpfs"), 0, Some("mode=0755"))?;
+    // The old directory stays reachable through the descriptor opened before it was covered.
+    let old = Path::new("/proc/self/fd").join(host.as_raw_fd().to_string());
+    for (name, kind) in entries {
+        if leave_out.iter().any(|n| name == OsStr::new(n)) {
+            continue;
+        }
+        let (from, to) = (old.join(&name), Path::new(dir).join(&name));
+        if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(&from)?, &to)?;
+            continue;
+        }
+        if kind.is_dir() {
+            fs::create_dir(&to)?;
+        } else {
+            File::create(&to)?;
+        }
+        bind(&from, &to)?;
+    }
     Ok(())
 }
 
@@ -48,10 +113,25 @@ pub fn mount(
     flags: libc::c_ulong,
     data: Option<&str>,
 ) -> io::Result<()> {
-    let source = source.map(|s| cpath(Path::new(s))).transpose()?;
+    mount_path(source.map(Path::new), target.as_ref(), fstype, flags, data)
+}
+
+/// Binds `from`, with the mounts under it, onto `to`.
+pub fn bind(from: &Path, to: &Path) -> io::Result<()> {
+    mount_path(Some(from), to, None, libc::MS_BIND | libc::MS_REC, None)
+}
+
+fn mount_path(
+    source: Option<&Path>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+    data: Option<&str>,
+) -> io::Result<()> {
+    let source = source.map(cpath).transpose()?;
     let fstype = fstype.map(|s| cpath(Path::new(s))).transpose()?;
     let data = data.map(|s| cpath(Path::new(s))).transpose()?;
-    let target = cpath(target.as_ref())?;
+    let target = cpath(target)?;
     let ptr = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
     // SAFETY: every pointer is either null or a NUL-terminated string that outlives the call.
     check(unsafe {

@@ -28,8 +28,10 @@ use std::time::{Duration, Instant};
 use crate::harness::*;
 use crate::sandbox;
 
-/// Where the walkthrough scripts and their helpers live.
+/// Where the walkthrough scripts and their helpers live, and where each sandbox gets a copy
+/// (which any user can read, wherever the checkout is).
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seeds");
+const COPIES: &str = "/run/seeds";
 /// The directories built in each sandbox's /run.
 const BUSYBOX_BIN: &str = "/run/seeds/busybox";
 const OURS_BIN: &str = "/run/seeds/ours";
@@ -94,22 +96,16 @@ fn missing(mode: Mode) -> Option<&'static str> {
 fn prepare(mode: Mode) -> (String, String) {
     let busybox = busybox().expect("checked by `missing`");
     let applets = applets(busybox);
-    // /var/run is where the seeds look (`ls /var/run/netns`): on this kind of machine it is a
-    // link to the sandbox's /run; where it is a directory, it gets a private tmpfs too.
-    let var_run = fs::symlink_metadata("/var/run").map(|m| m.file_type().is_symlink());
-    if let Ok(false) = var_run {
-        sandbox::mount(Some("tmpfs"), "/var/run", Some("tmpfs"), 0, Some("mode=0755"))
-            .expect("mounting a private tmpfs on /var/run");
-    }
+    // /var/run, where the seeds look (`ls /var/run/netns`), is the sandbox's /run.
     let ip = [String::from("ip")];
     match mode {
         Mode::Busybox => {
             link_dir(BUSYBOX_BIN, busybox, &applets);
-            link_dir(BUSYBOX_BIN, our_binary(), &ip);
+            link_dir(BUSYBOX_BIN, BIN, &ip);
             (BUSYBOX_BIN.into(), format!("{BUSYBOX_BIN}/sh"))
         }
         Mode::Iproute2 => {
-            link_dir(OURS_BIN, our_binary(), &ip);
+            link_dir(OURS_BIN, BIN, &ip);
             link_dir(FALLBACK_BIN, busybox, &applets);
             (format!("{OURS_BIN}:{DEBIAN_PATH}:{FALLBACK_BIN}"), "/bin/sh".into())
         }
@@ -129,7 +125,7 @@ fn run_script(mode: Mode, path: &str, shell: &str, script: &str) -> (Option<Exit
     cmd.arg(script)
         .env_clear()
         .env("PATH", path)
-        .env("SEEDS_LIB", format!("{SCRIPTS}/lib.sh"))
+        .env("SEEDS_LIB", format!("{COPIES}/lib.sh"))
         .env("HOME", WORK)
         .env("LC_ALL", "C")
         .current_dir(WORK)
@@ -170,8 +166,16 @@ fn walkthrough(name: &str, mode: Mode) {
         eprintln!("note: skipped: {why}");
         return;
     }
-    let script = format!("{SCRIPTS}/{name}.sh");
+    let read = |file: &str| {
+        let path = format!("{SCRIPTS}/{file}");
+        fs::read(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
+    };
+    let (text, lib) = (read(&format!("{name}.sh")), read("lib.sh"));
+    let script = format!("{COPIES}/{name}.sh");
     in_sandbox(Subject::Ours, false, |_| {
+        fs::create_dir_all(COPIES).expect("creating /run/seeds");
+        fs::write(&script, &text).expect("copying the walkthrough into the sandbox");
+        fs::write(format!("{COPIES}/lib.sh"), &lib).expect("copying lib.sh into the sandbox");
         let (path, shell) = prepare(mode);
         let (status, output) = run_script(mode, &path, &shell, &script);
         match status {
