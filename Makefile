@@ -29,11 +29,20 @@ target-installed:
 	@rustup target list --installed 2>/dev/null | grep -qx '$(TARGET)' || rustup target add $(TARGET)
 
 # Unit tests, the integration suite against the built binary (as root, in sandboxes),
-# the static and chroot checks, and the man page lint.
-check: build lint static-check
-	$(CARGO) test --release --locked $(TARGET_FLAG)
+# the static and chroot checks, and the man page lint. Said once, before anything is built:
+# without root every sandbox would fail on its own.
+check:
+	@[ "$$(id -u)" = 0 ] || { echo "make check: needs root (the tests make namespaces and mounts)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory build lint static-check
+	$(CARGO) $(TEST_BOUND) test --release --locked $(TARGET_FLAG)
 	# The parsers again with overflow checks on, as the fuzz targets build them.
-	$(CARGO) test --locked --lib --test fuzz_regressions
+	$(CARGO) $(TEST_BOUND) test --locked --lib --test fuzz_regressions
+
+# Cargo runs every test binary under `timeout`: a hang fails within TEST_TIMEOUT seconds
+# ("exit status: 124", naming the binary), never at CI's 90 minutes. The integration suite bounds
+# each command and each test itself, more tightly.
+TEST_TIMEOUT ?= 600
+TEST_BOUND = --config "target.'cfg(all())'.runner = ['timeout', '-k', '10', '$(TEST_TIMEOUT)']"
 
 lint:
 	mandoc -Tlint -Wwarning man/netns.8

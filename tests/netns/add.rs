@@ -119,12 +119,12 @@ fn parallel_adds() {
                 let mut cmd =
                     sb.command(&[], Via::Netns, &os(&["netns", "add", &format!("ns{i}")]));
                 cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-                cmd.spawn().expect("spawning an add")
+                (cmd.spawn().expect("spawning an add"), format!("{cmd:?}"))
             })
             .collect();
         let results: Vec<Observed> = children
             .drain(..)
-            .map(|c| Observed::from_output(c.wait_with_output().expect("waiting for an add")))
+            .map(|(child, what)| Observed::from_output(finish(child, &what)))
             .collect();
         for (i, r) in results.iter().enumerate() {
             assert_eq!(*r, Observed::quiet_success(), "add ns{i}");

@@ -8,9 +8,10 @@ use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::MetadataExt;
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::sandbox;
@@ -177,6 +178,13 @@ impl Drop for Sandbox {
     }
 }
 
+/// The longest one command a test runs may take: a hang fails the test, naming the command.
+pub const COMMAND_LIMIT: Duration = Duration::from_secs(30);
+/// The longest one sandbox may live. A test thread cannot be abandoned, so past this the whole
+/// run stops, naming the test: a hang outside a command (which COMMAND_LIMIT bounds) must not
+/// wait for the Makefile's bound on the test binary.
+const SANDBOX_LIMIT: Duration = Duration::from_secs(300);
+
 /// Runs `f` in a fresh sandbox on a new thread (named as the test), for `subject`. `etc`: give
 /// the sandbox an /etc of its own, with an empty /etc/netns to write to. Panics in `f`
 /// propagate to the caller.
@@ -186,6 +194,7 @@ pub fn in_sandbox<T: Send>(
     f: impl FnOnce(&mut Sandbox) -> T + Send,
 ) -> T {
     let test = std::thread::current().name().unwrap_or("a test").to_string();
+    let _watchdog = watchdog(test.clone());
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new().name(test).spawn_scoped(scope, || {
             let bin = sandbox::enter(Path::new(our_binary()))
@@ -209,6 +218,76 @@ pub fn in_sandbox<T: Send>(
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
+}
+
+/// Stops the run if the returned sender is not dropped within SANDBOX_LIMIT.
+fn watchdog(test: String) -> mpsc::Sender<()> {
+    let (done, wait) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if wait.recv_timeout(SANDBOX_LIMIT) == Err(mpsc::RecvTimeoutError::Timeout) {
+            // Straight to stderr: libtest would keep a captured eprintln! for a report that the
+            // exit below never prints.
+            let _ = writeln!(
+                std::io::stderr(),
+                "test {test}: its sandbox is still running after {SANDBOX_LIMIT:?}; stopping the run"
+            );
+            std::process::exit(1);
+        }
+    });
+    done
+}
+
+/// Waits for `child` and collects its piped stdout and stderr, for at most COMMAND_LIMIT: past
+/// it the child is killed, with its process group if it leads one (see `run_bounded`), and the
+/// test fails, naming `what`.
+pub fn finish(mut child: Child, what: &str) -> Output {
+    let end = Instant::now() + COMMAND_LIMIT;
+    let out = child.stdout.take().map(read_all);
+    let err = child.stderr.take().map(read_all);
+    // The pipes close when the child ends, so this wait costs nothing in the common case.
+    let mut collect = |pipe: Option<mpsc::Receiver<Vec<u8>>>| {
+        let Some(pipe) = pipe else { return Vec::new() };
+        let left = end.saturating_duration_since(Instant::now());
+        let open = "(or what it started) still held its output open";
+        pipe.recv_timeout(left).unwrap_or_else(|_| give_up(&mut child, what, open))
+    };
+    let (stdout, stderr) = (collect(out), collect(err));
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < end => std::thread::sleep(Duration::from_millis(1)),
+            Ok(None) => give_up(&mut child, what, "was still running"),
+            Err(e) => panic!("waiting for `{what}`: {e}"),
+        }
+    };
+    Output { status, stdout, stderr }
+}
+
+fn give_up(child: &mut Child, what: &str, why: &str) -> ! {
+    // Not yet reaped, the child's pid cannot name anybody else's process group.
+    let _ = sandbox::kill_group(child.id(), libc::SIGKILL);
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("`{what}` {why} after {COMMAND_LIMIT:?}: killed")
+}
+
+/// Reads `pipe` to its end on a thread of its own.
+fn read_all(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        let _ = tx.send(bytes);
+    });
+    rx
+}
+
+/// Spawns `cmd` as the leader of a new process group (what it leaves behind when it hangs is
+/// killed with it) and waits for it as `finish` does.
+pub fn run_bounded(cmd: &mut Command) -> Output {
+    cmd.process_group(0);
+    let what = format!("{cmd:?}");
+    finish(cmd.spawn().unwrap_or_else(|e| panic!("spawning {what}: {e}")), &what)
 }
 
 /// Polls `cond` until it holds, for at most `limit`; false if it never did.
@@ -283,18 +362,19 @@ impl Sandbox {
         self.output(self.command(pre, via, argv), stdin)
     }
 
-    /// Runs `cmd` to completion with `stdin` (empty when None) and returns what it showed.
+    /// Runs `cmd` to completion (see `finish`) with `stdin` (empty when None) and returns what
+    /// it showed.
     pub fn output(&self, mut cmd: Command, stdin: Option<&[u8]>) -> Observed {
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning {cmd:?}: {e}"));
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+        let what = format!("{cmd:?}");
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning {what}: {e}"));
         let mut input = child.stdin.take().expect("piped stdin");
         let data = stdin.unwrap_or_default().to_vec();
-        let feeder = std::thread::spawn(move || {
+        // A thread of its own: a child that never reads its stdin must not block us here.
+        std::thread::spawn(move || {
             let _ = input.write_all(&data);
         });
-        let output = child.wait_with_output().expect("waiting for the subject");
-        let _ = feeder.join();
-        Observed::from_output(output)
+        Observed::from_output(finish(child, &what))
     }
 
     /// `netns ARGS` (iproute2 form, see `Via`).
@@ -310,15 +390,10 @@ impl Sandbox {
 
     /// Runs `sh -c SCRIPT` (with $NETNS set) and returns what it showed.
     pub fn sh(&self, script: &str) -> Observed {
-        let o = Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .current_dir(WORK)
-            .env("NETNS", self.netns_words())
-            .stdin(Stdio::null())
-            .output()
-            .expect("running sh");
-        Observed::from_output(o)
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(script).current_dir(WORK).env("NETNS", self.netns_words());
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        Observed::from_output(run_bounded(&mut cmd))
     }
 
     /// Keeps a spawned long-running process so it is killed with the sandbox.
@@ -330,9 +405,9 @@ impl Sandbox {
     /// Stops a kept child with `signal` and returns how it ended.
     pub fn stop(&mut self, pid: u32, signal: libc::c_int) -> Status {
         let i = self.children.iter().position(|c| c.id() == pid).expect("a kept child");
-        let mut child = self.children.remove(i);
+        let child = self.children.remove(i);
         sandbox::kill(pid, signal).expect("signalling a child");
-        child.wait().expect("waiting for a child").into()
+        finish(child, &format!("kept child {pid}, sent signal {signal}")).status.into()
     }
 
     // ---- setup made by the harness itself, independent of the program under test ----

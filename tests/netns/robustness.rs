@@ -1,7 +1,6 @@
 //! Bad input and hostile surroundings: never a panic, one line of error, no file left behind,
 //! and output into a closed pipe ends quietly.
 
-use std::io::Read;
 use std::process::Stdio;
 
 use crate::harness::*;
@@ -82,19 +81,14 @@ fn closed_pipe_ends_quietly() {
             drop(reader);
             let mut cmd = sb.command(&[], Via::Netns, &os(argv));
             cmd.stdin(Stdio::null()).stdout(writer).stderr(Stdio::piped());
-            let mut child = cmd.spawn().expect("spawning");
+            let child = cmd.spawn().expect("spawning");
             drop(cmd);
-            let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .expect("piped stderr")
-                .read_to_string(&mut err)
-                .expect("reading stderr");
-            let status: Status = child.wait().expect("waiting").into();
+            let ended = finish(child, &format!("{argv:?} into a closed pipe"));
+            let (err, status) =
+                (String::from_utf8_lossy(&ended.stderr), Status::from(ended.status));
             assert_eq!(err, "", "{argv:?} into a closed pipe: stderr");
             assert_ne!(status, Status::Code(101), "{argv:?} into a closed pipe: panicked");
-            seen.push(err);
+            seen.push(err.into_owned());
         }
         // The command we exec keeps the SIGPIPE action we were started with, as under ip:
         // by default `yes` dies of it; started with SIGPIPE ignored, it sees EPIPE and exits 1.
@@ -103,7 +97,7 @@ fn closed_pipe_ends_quietly() {
             drop(reader);
             let mut cmd = sb.command(pre, Via::Netns, &os(&["netns", "exec", "a", "yes"]));
             cmd.stdin(Stdio::null()).stdout(writer).stderr(Stdio::null());
-            cmd.status().expect("running yes").into()
+            run_bounded(&mut cmd).status.into()
         };
         let status = yes_into_closed_pipe(&[]);
         assert_eq!(status, Status::Signal(libc::SIGPIPE), "exec a yes into a closed pipe");

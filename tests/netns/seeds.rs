@@ -56,10 +56,7 @@ fn busybox() -> Option<&'static str> {
 
 /// Busybox's applet names, `ip` left out.
 fn applets(busybox: &str) -> Vec<String> {
-    let out = Command::new(busybox)
-        .arg("--list")
-        .output()
-        .unwrap_or_else(|e| panic!("running {busybox} --list: {e}"));
+    let out = run_bounded(Command::new(busybox).arg("--list").stdout(Stdio::piped()));
     assert!(out.status.success(), "{busybox} --list failed");
     String::from_utf8_lossy(&out.stdout)
         .lines()

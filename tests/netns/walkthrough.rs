@@ -23,8 +23,10 @@ fn two_namespaces_ping_across_a_veth_pair() {
     };
     scenario(Compare::Full, false, |sb| {
         let link = |args: &[&str]| {
-            let st = Command::new(ip).args(args).status().expect("running ip link");
-            assert!(st.success(), "ip {args:?} failed");
+            let mut cmd = Command::new(ip);
+            cmd.args(args);
+            let done = sb.output(cmd, None);
+            assert_eq!(done, Observed::quiet_success(), "ip {args:?}");
         };
         sb.ok(&["netns", "add", "ns1"]);
         sb.ok(&["netns", "add", "ns2"]);
