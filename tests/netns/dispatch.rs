@@ -1,6 +1,7 @@
 //! The front end: bare `netns`, option parsing, subcommand prefixes, help and unknown words.
 
 use crate::harness::*;
+use crate::skips::IPROUTE2;
 use crate::table::*;
 
 /// `ip netns help` (spec §2.1), on stderr.
@@ -107,14 +108,17 @@ fn help_and_unknown_words() {
             .code(255),
         case("other objects under the name ip go to the system's ip", &["link", "show", "lo"])
             .named_ip()
+            .needs(&IPROUTE2)
             .out(Text::Any)
             .code(0),
         case("an unknown object too: the system's ip words the error", &["linkx"])
             .named_ip()
+            .needs(&IPROUTE2)
             .err("Object \"linkx\" is unknown, try \"ip help\".\n")
             .code(1),
         case("unknown object", &["netnsx"])
             .named_ip()
+            .needs(&IPROUTE2)
             .err("Object \"netnsx\" is unknown, try \"ip help\".\n")
             .code(1),
         case("unknown option under the name ip", &["-x", "netns"])

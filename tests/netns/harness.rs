@@ -14,7 +14,8 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::sandbox;
+use crate::sandbox;
+use crate::skips::{self, IPROUTE2};
 
 /// Where namespaces live on this machine. Our build says /var/run/netns, Debian's ip /run/netns;
 /// /var/run is a symlink to /run here, so both are this directory.
@@ -45,7 +46,7 @@ impl Subject {
             Err(_) | Ok("") | Ok("ours") => Subject::Ours,
             Ok("iproute2") => {
                 assert!(
-                    iproute2().is_some(),
+                    IPROUTE2.path().is_some(),
                     "NETNS_TEST_SUBJECT=iproute2 but no /sbin/ip or /usr/sbin/ip"
                 );
                 Subject::Iproute2
@@ -53,11 +54,6 @@ impl Subject {
             Ok(other) => panic!("NETNS_TEST_SUBJECT={other:?}: expected `ours` or `iproute2`"),
         }
     }
-}
-
-/// Debian's `ip`, if installed.
-pub fn iproute2() -> Option<&'static str> {
-    ["/sbin/ip", "/usr/sbin/ip", "/bin/ip"].into_iter().find(|p| Path::new(p).exists())
 }
 
 /// The binary under test: NETNS_TEST_BIN when set (another build of the same source, such as
@@ -193,6 +189,7 @@ pub fn in_sandbox<T: Send>(
     etc: bool,
     f: impl FnOnce(&mut Sandbox) -> T + Send,
 ) -> T {
+    skips::summarise_at_exit();
     let test = std::thread::current().name().unwrap_or("a test").to_string();
     let _watchdog = watchdog(test.clone());
     std::thread::scope(|scope| {
@@ -205,7 +202,7 @@ pub fn in_sandbox<T: Send>(
             }
             fs::create_dir_all(WORK).expect("creating /run/work in the sandbox");
             fs::create_dir_all("/run/bin").expect("creating /run/bin in the sandbox");
-            fs::File::create(BIN).expect("creating the binary's mount point");
+            sandbox::empty_file(Path::new(BIN)).expect("creating the binary's mount point");
             let source = Path::new("/proc/self/fd").join(bin.as_raw_fd().to_string());
             sandbox::bind(&source, Path::new(BIN)).expect("binding the binary under test");
             std::os::unix::fs::symlink(BIN, IP_LINK).expect("creating the `ip` symlink");
@@ -322,7 +319,7 @@ impl Sandbox {
             }
             (Subject::Ours, Via::Ip) => (IP_LINK.into(), argv.to_vec()),
             (Subject::Iproute2, _) => {
-                (iproute2().expect("iproute2 is installed").into(), argv.to_vec())
+                (IPROUTE2.path().expect("iproute2 is installed").into(), argv.to_vec())
             }
         }
     }
@@ -331,7 +328,9 @@ impl Sandbox {
     pub fn netns_words(&self) -> String {
         match self.subject {
             Subject::Ours => BIN.to_string(),
-            Subject::Iproute2 => format!("{} netns", iproute2().expect("iproute2 is installed")),
+            Subject::Iproute2 => {
+                format!("{} netns", IPROUTE2.path().expect("iproute2 is installed"))
+            }
         }
     }
 
@@ -424,11 +423,7 @@ impl Sandbox {
     pub fn ns_bytes(&self, name: &[u8]) {
         self.run_dir();
         let path = Path::new(RUN).join(OsStr::from_bytes(name));
-        fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .unwrap_or_else(|e| panic!("creating {path:?}: {e}"));
+        sandbox::empty_file(&path).unwrap_or_else(|e| panic!("creating {path:?}: {e}"));
         sandbox::bind_new_netns(&path)
             .unwrap_or_else(|e| panic!("binding a new netns on {path:?}: {e}"));
     }

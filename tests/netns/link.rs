@@ -7,6 +7,7 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 
 use crate::harness::*;
+use crate::skips::{BUSYBOX, IPROUTE2};
 use crate::table::*;
 
 fn ip(sb: &Sandbox, argv: &[&str]) -> Observed {
@@ -152,12 +153,7 @@ fn other_commands_go_to_the_system_ip_with_their_options() {
 
 #[test]
 fn busybox_takes_over_when_there_is_no_other_ip() {
-    let Some(busybox) =
-        ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| Path::new(p).exists())
-    else {
-        eprintln!("note: skipped: busybox is not installed (Debian: busybox-static)");
-        return;
-    };
+    let Some(busybox) = BUSYBOX.needed_for("the test") else { return };
     scenario(Compare::Differs("busybox answers, not iproute2"), false, |sb| {
         let bin = Path::new("/run/busybox-bin");
         std::fs::create_dir_all(bin).expect("a PATH directory");
@@ -197,6 +193,7 @@ fn the_system_ip_takes_over_without_proc() {
         // first ip on PATH that is not us still gets the command.
         case("handed over", &["-o", "link", "show", "lo"])
             .named_ip()
+            .needs(&IPROUTE2)
             .given(&[NoProc])
             .out(has("1: lo: <LOOPBACK")),
     ]);

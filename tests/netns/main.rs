@@ -8,6 +8,7 @@
 
 mod harness;
 mod sandbox;
+mod skips;
 mod table;
 
 mod add;

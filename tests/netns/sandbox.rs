@@ -98,10 +98,21 @@ fn cover(dir: &str, leave_out: &[&str]) -> io::Result<()> {
         if kind.is_dir() {
             fs::create_dir(&to)?;
         } else {
-            File::create(&to)?;
+            empty_file(&to)?;
         }
         bind(&from, &to)?;
     }
+    Ok(())
+}
+
+/// Makes an empty regular file (mode 0666 less the umask), failing if `path` exists,
+/// without ever opening it for writing: such a descriptor, copied into a child that another
+/// test's thread forks at that moment, would make remounting its file system read-only fail
+/// with EBUSY.
+pub fn empty_file(path: &Path) -> io::Result<()> {
+    let path = cpath(path)?;
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    check(unsafe { libc::mknod(path.as_ptr(), libc::S_IFREG | 0o666, 0) })?;
     Ok(())
 }
 
@@ -228,6 +239,12 @@ pub fn set_nsid(peer: &File, id: i32) -> io::Result<()> {
     }
     let error = i32::from_ne_bytes([reply[16], reply[17], reply[18], reply[19]]);
     if error != 0 { Err(io::Error::from_raw_os_error(-error)) } else { Ok(()) }
+}
+
+/// Has `f` run when the process exits normally (after libtest's last line), as atexit(3) does.
+pub fn at_exit(f: extern "C" fn()) -> io::Result<()> {
+    // SAFETY: `f` is a function taking and returning nothing, valid for the process's life.
+    if unsafe { libc::atexit(f) } == 0 { Ok(()) } else { Err(io::Error::other("atexit(3) failed")) }
 }
 
 /// Sends `signal` to process `pid`.

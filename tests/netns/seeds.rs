@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use crate::harness::*;
 use crate::sandbox;
+use crate::skips::{BUSYBOX, IPROUTE2, Reason, skip};
 
 /// Where the walkthrough scripts and their helpers live, and where each sandbox gets a copy
 /// (which any user can read, wherever the checkout is).
@@ -50,10 +51,6 @@ enum Mode {
     Reference,
 }
 
-fn busybox() -> Option<&'static str> {
-    ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| Path::new(p).exists())
-}
-
 /// Busybox's applet names, `ip` left out.
 fn applets(busybox: &str) -> Vec<String> {
     let out = run_bounded(Command::new(busybox).arg("--list").stdout(Stdio::piped()));
@@ -75,23 +72,25 @@ fn link_dir(dir: &str, target: &str, names: &[String]) {
     }
 }
 
-/// Why `mode` cannot run here, if it cannot.
-fn missing(mode: Mode) -> Option<&'static str> {
-    if busybox().is_none() {
-        return Some("no busybox (Debian: busybox-static)");
+/// Whether `mode` can run here; if not, walkthrough `what` is skipped.
+fn runs_here(mode: Mode, what: &str) -> bool {
+    if BUSYBOX.needed_for(what).is_none() {
+        return false;
     }
-    if mode != Mode::Busybox && iproute2().is_none() {
-        return Some("no iproute2");
+    if mode != Mode::Busybox && IPROUTE2.needed_for(what).is_none() {
+        return false;
     }
     if mode != Mode::Reference && Subject::main() == Subject::Iproute2 {
-        return Some("NETNS_TEST_SUBJECT=iproute2: this mode needs our binary as `ip`");
+        let why = "NETNS_TEST_SUBJECT=iproute2: this mode needs our binary as `ip`";
+        skip(Reason::NotThisRun(why.into()), what);
+        return false;
     }
-    None
+    true
 }
 
 /// Builds the PATH directories for `mode` in the sandbox's /run; returns (PATH, shell).
 fn prepare(mode: Mode) -> (String, String) {
-    let busybox = busybox().expect("checked by `missing`");
+    let busybox = BUSYBOX.path().expect("checked by `runs_here`");
     let applets = applets(busybox);
     // /var/run, where the seeds look (`ls /var/run/netns`), is the sandbox's /run.
     let ip = [String::from("ip")];
@@ -159,8 +158,7 @@ fn last_step(output: &str) -> &str {
 
 /// Runs walkthrough `name` (tests/seeds/NAME.sh) in a fresh sandbox under `mode`.
 fn walkthrough(name: &str, mode: Mode) {
-    if let Some(why) = missing(mode) {
-        eprintln!("note: skipped: {why}");
+    if !runs_here(mode, &format!("{name} ({mode:?} mode)")) {
         return;
     }
     let read = |file: &str| {

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::harness::*;
 use crate::sandbox;
+use crate::skips::{IPROUTE2, Reason, Tool, skip};
 
 /// An expectation on stdout or stderr.
 #[derive(Clone, Debug)]
@@ -165,6 +166,9 @@ impl Check {
     }
 }
 
+/// Why NETNS_TEST_SUBJECT=iproute2 skips a case.
+const DIFFERS: &str = "NETNS_TEST_SUBJECT=iproute2: a deliberate difference, ours only";
+
 /// Whether and how the case is compared with iproute2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compare {
@@ -193,6 +197,8 @@ pub struct Case {
     pub compare: Compare,
     /// Run as this uid and gid instead of root.
     pub user: Option<u32>,
+    /// A program from the system the case cannot do without (skipped if it is missing).
+    pub needs: Option<&'static Tool>,
 }
 
 /// A case running `argv` (iproute2 form, e.g. `["netns", "add", "a"]`) under the name `netns`,
@@ -211,6 +217,7 @@ pub fn case(what: &'static str, argv: &[&str]) -> Case {
         after: Vec::new(),
         compare: Compare::Full,
         user: None,
+        needs: None,
     }
 }
 
@@ -226,6 +233,10 @@ impl Case {
     /// Runs as the unprivileged user nobody (65534).
     pub fn unprivileged(mut self) -> Case {
         self.user = Some(65534);
+        self
+    }
+    pub fn needs(mut self, tool: &'static Tool) -> Case {
+        self.needs = Some(tool);
         self
     }
     pub fn wrapped(mut self, pre: &'static [&'static str]) -> Case {
@@ -285,14 +296,17 @@ pub fn prepare(sb: &mut Sandbox, setup: &[Step]) {
     for step in setup {
         match *step {
             RunDir => sb.run_dir(),
-            RunDirIsFile => fs::write(RUN, b"").expect("making /run/netns a regular file"),
+            RunDirIsFile => {
+                sandbox::empty_file(Path::new(RUN)).expect("making /run/netns a regular file")
+            }
             Ns(name) => sb.ns(name),
             Id(name, id) => sb.nsid(None, name, id),
             IdIn(inside, name, id) => sb.nsid(Some(inside), name, id),
             Peer(id) => sb.unnamed_peer(id),
             Plain(name) => {
                 sb.run_dir();
-                fs::write(path_in_run(name), b"").expect("creating a plain file in /run/netns");
+                sandbox::empty_file(&path_in_run(name))
+                    .expect("creating a plain file in /run/netns");
             }
             Dir(name) => {
                 sb.run_dir();
@@ -361,7 +375,10 @@ fn judge(c: &Case, seen: &Observed, failed_checks: &[String]) -> Vec<String> {
 pub fn check_case(c: &Case) -> Vec<String> {
     let subject = Subject::main();
     if let (Subject::Iproute2, Compare::Differs(why)) = (subject, c.compare) {
-        eprintln!("note: skipped under iproute2 (deliberate difference: {why}): {}", c.label());
+        skip(Reason::NotThisRun(DIFFERS.into()), &format!("{} ({why})", c.label()));
+        return Vec::new();
+    }
+    if c.needs.is_some_and(|tool| tool.needed_for(&c.label()).is_none()) {
         return Vec::new();
     }
     let (seen, failed) = play(subject, c);
@@ -376,8 +393,7 @@ fn compare_with_iproute2(c: &Case, ours: &Observed) -> Vec<String> {
     if matches!(c.compare, Compare::Differs(_)) {
         return Vec::new();
     }
-    if iproute2().is_none() {
-        eprintln!("note: iproute2 not installed, comparison skipped: {}", c.label());
+    if IPROUTE2.needed_for(&format!("the comparison with iproute2 of {}", c.label())).is_none() {
         return Vec::new();
     }
     let (theirs, failed) = play(Subject::Iproute2, c);
@@ -427,17 +443,16 @@ where
 {
     let subject = Subject::main();
     if let (Subject::Iproute2, Compare::Differs(why)) = (subject, compare) {
-        eprintln!("note: skipped under iproute2 (deliberate difference: {why})");
+        skip(Reason::NotThisRun(DIFFERS.into()), &format!("the scenario ({why})"));
         return None;
     }
     let ours = in_sandbox(subject, etc, &scenario);
-    if subject == Subject::Ours && compare == Compare::Full {
-        if iproute2().is_some() {
-            let theirs = in_sandbox(Subject::Iproute2, etc, &scenario);
-            assert_eq!(ours, theirs, "ours (left) differs from iproute2 (right)");
-        } else {
-            eprintln!("note: iproute2 not installed, comparison skipped");
-        }
+    if subject == Subject::Ours
+        && compare == Compare::Full
+        && IPROUTE2.needed_for("the comparison with iproute2").is_some()
+    {
+        let theirs = in_sandbox(Subject::Iproute2, etc, &scenario);
+        assert_eq!(ours, theirs, "ours (left) differs from iproute2 (right)");
     }
     Some(ours)
 }

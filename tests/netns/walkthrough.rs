@@ -1,26 +1,17 @@
 //! The tutorials' walkthrough (shared/seeds): two namespaces joined by a veth pair, addresses
 //! from 198.18.0.0/15, a ping across. The veth itself is made with iproute2's `ip link`.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::harness::*;
+use crate::skips::{IPROUTE2, PING};
 use crate::table::*;
-
-fn find(candidates: &[&'static str]) -> Option<&'static str> {
-    candidates.iter().copied().find(|p| Path::new(p).exists())
-}
 
 #[test]
 fn two_namespaces_ping_across_a_veth_pair() {
-    let Some(ip) = iproute2() else {
-        eprintln!("note: skipped: iproute2's `ip link` is needed to make the veth pair");
-        return;
-    };
-    let Some(ping) = find(&["/usr/bin/ping", "/bin/ping", "/usr/sbin/ping", "/sbin/ping"]) else {
-        eprintln!("note: skipped: no ping installed (Debian: iputils-ping)");
-        return;
-    };
+    // iproute2's `ip link` makes the veth pair.
+    let Some(ip) = IPROUTE2.needed_for("the walkthrough") else { return };
+    let Some(ping) = PING.needed_for("the walkthrough") else { return };
     scenario(Compare::Full, false, |sb| {
         let link = |args: &[&str]| {
             let mut cmd = Command::new(ip);
