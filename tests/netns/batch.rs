@@ -50,7 +50,10 @@ fn batch_lines() {
         case("-all applies to every line", &["-all", "-b", "F"])
             .named_ip()
             .given(&[Ns("a"), Ns("c"), File("F", "netns exec echo hi\nnetns exec echo there\n")])
-            .out("\nnetns: c\nhi\n\nnetns: a\nhi\n\nnetns: c\nthere\n\nnetns: a\nthere\n"),
+            .out(listing(vec![
+                each_ns(&["a", "c"], "\nnetns: {}\nhi\n"),
+                each_ns(&["a", "c"], "\nnetns: {}\nthere\n"),
+            ])),
         case("-b - reads stdin", &["-b", "-"])
             .named_ip()
             .given(&[Ns("a")])
@@ -61,7 +64,11 @@ fn batch_lines() {
             .named_ip()
             .given(&[Ns("a")])
             .stdin("netns\nnetns add b\nnetns\n")
-            .out("[{\"name\":\"a\"}]\n[{\"name\":\"b\"},{\"name\":\"a\"}]\n"),
+            .out(listing(vec![
+                fixed("[{\"name\":\"a\"}]\n["),
+                each(&[("a", "{\"name\":\"a\"}"), ("b", "{\"name\":\"b\"}")], ","),
+                fixed("]\n"),
+            ])),
         case("missing file", &["-b", "/nonexistent"])
             .named_ip()
             .err("Cannot open file \"/nonexistent\" for reading: No such file or directory\n")

@@ -59,7 +59,7 @@ fn delete_all() {
             .given(&[RunDirIsFile])
             .err("Failed to open directory /run/netns: Not a directory\n")
             .code(1),
-        // Directory order subdir, plainfile, b, a (newest first).
+        // Whatever the directory order, only subdir cannot be removed.
         case("goes on past a failure, then fails", &["-all", "netns", "delete"])
             .given(&[Ns("a"), Ns("b"), Plain("plainfile"), Dir("subdir")])
             .err("Cannot remove namespace file \"/run/netns/subdir\": Is a directory\n")

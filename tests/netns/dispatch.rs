@@ -41,22 +41,28 @@ fn bare_netns_and_output_options() {
         case("-j with no run dir prints nothing, not []", &["-j", "netns"]),
         case("-j with an empty run dir", &["-j", "netns"]).given(&[RunDir]).out("[]\n"),
         case("-j -p with an empty run dir", &["-j", "-p", "netns"]).given(&[RunDir]).out("[ ]\n"),
-        case("names newest first (tmpfs readdir order)", &["netns"]).given(NAMES_B_A).out("b\na\n"),
-        case("-p without -j is plain text", &["-p", "netns"]).given(NAMES_B_A).out("b\na\n"),
+        case("names in the run directory's order", &["netns"])
+            .given(NAMES_B_A)
+            .out(names(&["a", "b"])),
+        case("-p without -j is plain text", &["-p", "netns"])
+            .given(NAMES_B_A)
+            .out(names(&["a", "b"])),
         case("--json is -json", &["--json", "netns"]).given(&[RunDir]).out("[]\n"),
         case(
             "-details -stats -oneline change nothing",
             &["-details", "-stats", "-oneline", "netns"],
         )
         .given(NAMES_B_A)
-        .out("b\na\n"),
-        case("-f takes a family, ignored", &["-f", "inet", "netns"]).given(NAMES_B_A).out("b\na\n"),
+        .out(names(&["a", "b"])),
+        case("-f takes a family, ignored", &["-f", "inet", "netns"])
+            .given(NAMES_B_A)
+            .out(names(&["a", "b"])),
     ]);
 }
 
 #[test]
 fn subcommand_prefixes() {
-    let list = |what, argv| case(what, argv).given(NAMES_B_A).out("b\na\n");
+    let list = |what, argv| case(what, argv).given(NAMES_B_A).out(names(&["a", "b"]));
     let list_id =
         |what, argv| case(what, argv).given(A_WITH_ID).out("nsid 5 (iproute2 netns name: a)\n");
     run_table(&[

@@ -145,6 +145,12 @@ impl Observed {
         Observed { out: vec![], err: vec![], status: Status::Code(0) }
     }
 
+    /// Whether the program panicked: under panic=abort (our release build) it dies of SIGABRT;
+    /// every build prints a "panicked at" line first.
+    pub fn panicked(&self) -> bool {
+        self.status == Status::Signal(libc::SIGABRT) || self.err_str().contains("panicked")
+    }
+
     pub fn out_str(&self) -> String {
         String::from_utf8_lossy(&self.out).into_owned()
     }
@@ -299,6 +305,32 @@ pub fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// The entries of the run directory in the order it lists them (none if it is missing): the
+/// order `list`, `-all exec` and `identify` walk it in, as ip does.
+pub fn dir_order() -> Vec<String> {
+    let Ok(entries) = fs::read_dir(RUN) else { return Vec::new() };
+    entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+}
+
+/// The texts of these entries (name, text) in the order `dir` lists the names; an error names
+/// an entry `dir` lacks.
+pub fn ordered<'a>(
+    entries: &'a [(impl AsRef<str>, impl AsRef<str>)],
+    dir: &[String],
+) -> Result<Vec<&'a str>, String> {
+    let name = |(n, _): &'a (_, _)| AsRef::<str>::as_ref(n);
+    if let Some(missing) = entries.iter().map(name).find(|n| !dir.iter().any(|d| d == n)) {
+        return Err(format!("{missing:?} was expected, but {RUN} holds {dir:?}"));
+    }
+    let text = |d: &String| entries.iter().find(|e| name(e) == d).map(|(_, t)| t.as_ref());
+    Ok(dir.iter().filter_map(text).collect())
+}
+
+/// The texts of these entries (name, text), concatenated in the run directory's order.
+pub fn in_order(entries: &[(&str, &str)]) -> String {
+    ordered(entries, &dir_order()).unwrap_or_else(|e| panic!("{e}")).concat()
 }
 
 pub fn path_in_run(name: &str) -> PathBuf {

@@ -1,5 +1,6 @@
 //! `identify [PID]` and `pids NAME`.
 
+use crate::harness::dir_order;
 use crate::table::*;
 
 #[test]
@@ -83,9 +84,10 @@ fn identify_last_of_several_names() {
             sb.ok(&["netns", "attach", name, &pid]);
         }
         let identify = sb.run(&["netns", "identify"]);
-        assert_eq!(identify.out_str(), "x1\n", "directory order x3, x2, x1: the last match wins");
+        let last = format!("{}\n", dir_order().last().expect("three names"));
+        assert_eq!(identify.out_str(), last, "the last match in directory order wins");
         let of_pid = sb.run(&["netns", "identify", &pid]);
-        assert_eq!(of_pid.out_str(), "x1\n");
+        assert_eq!(of_pid.out_str(), last);
         (identify, of_pid)
     });
 }

@@ -5,38 +5,63 @@ use crate::table::*;
 
 const A5_B: &[Step] = &[Ns("a"), Id("a", 5), Ns("b")];
 
-const PRETTY_A5_B: &str =
-    "[ {\n        \"name\": \"b\"\n    },{\n        \"name\": \"a\",\n        \"id\": 5\n    } ]\n";
+/// `list` of A5_B: plain, JSON and pretty JSON.
+fn a5_b() -> Text {
+    in_dir_order(&[("a", "a (id: 5)\n"), ("b", "b\n")])
+}
+
+fn a5_b_json() -> Text {
+    json_in_dir_order(&[("a", "{\"name\":\"a\",\"id\":5}"), ("b", "{\"name\":\"b\"}")])
+}
+
+fn a5_b_pretty() -> Text {
+    let a = "{\n        \"name\": \"a\",\n        \"id\": 5\n    }";
+    let b = "{\n        \"name\": \"b\"\n    }";
+    listing(vec![fixed("[ "), each(&[("a", a), ("b", b)], ","), fixed(" ]\n")])
+}
 
 #[test]
 fn list_formats() {
     run_table(&[
-        case("ids shown when set", &["netns"]).given(A5_B).out("b\na (id: 5)\n"),
-        case("list", &["netns", "list"]).given(A5_B).out("b\na (id: 5)\n"),
-        case("JSON", &["-j", "netns"]).given(A5_B).out("[{\"name\":\"b\"},{\"name\":\"a\",\"id\":5}]\n"),
-        case("JSON list", &["-j", "netns", "list"]).given(A5_B).out("[{\"name\":\"b\"},{\"name\":\"a\",\"id\":5}]\n"),
-        case("pretty JSON", &["-j", "-p", "netns"]).given(A5_B).out(PRETTY_A5_B),
-        case("pretty JSON, -p first", &["-p", "-j", "netns", "list"]).given(A5_B).out(PRETTY_A5_B),
+        case("ids shown when set", &["netns"]).given(A5_B).out(a5_b()),
+        case("list", &["netns", "list"]).given(A5_B).out(a5_b()),
+        case("JSON", &["-j", "netns"]).given(A5_B).out(a5_b_json()),
+        case("JSON list", &["-j", "netns", "list"]).given(A5_B).out(a5_b_json()),
+        case("pretty JSON", &["-j", "-p", "netns"]).given(A5_B).out(a5_b_pretty()),
+        case("pretty JSON, -p first", &["-p", "-j", "netns", "list"])
+            .given(A5_B)
+            .out(a5_b_pretty()),
         case("id 0 is shown", &["netns"]).given(&[Ns("a"), Id("a", 0)]).out("a (id: 0)\n"),
         case("ids of other namespaces are not ours", &["netns"])
             .given(&[Ns("a"), Ns("b"), IdIn("a", "b", 7)])
-            .out("b\na\n"),
+            .out(names(&["a", "b"])),
         case("JSON escapes quote, backslash, newline, tab", &["-j", "netns"])
             .given(&[Ns("a\"b"), Ns("back\\slash"), Ns("new\nline"), Ns("tab\there")])
-            .out("[{\"name\":\"tab\\there\"},{\"name\":\"new\\nline\"},{\"name\":\"back\\\\slash\"},{\"name\":\"a\\\"b\"}]\n"),
-        case("text prints names raw", &["netns"]).given(&[Ns("new\nline"), Ns("tab\there")]).out("tab\there\nnew\nline\n"),
+            .out(json_in_dir_order(&[
+                ("a\"b", "{\"name\":\"a\\\"b\"}"),
+                ("back\\slash", "{\"name\":\"back\\\\slash\"}"),
+                ("new\nline", "{\"name\":\"new\\nline\"}"),
+                ("tab\there", "{\"name\":\"tab\\there\"}"),
+            ])),
+        case("text prints names raw", &["netns"])
+            .given(&[Ns("new\nline"), Ns("tab\there")])
+            .out(names(&["new\nline", "tab\there"])),
         case("JSON escapes other control bytes as \\u00XX", &["-j", "netns"])
             .given(&[Ns("one\x01"), Ns("del\x7f"), Ns("esc\x1b")])
-            .out("[{\"name\":\"esc\\u001b\"},{\"name\":\"del\\u007f\"},{\"name\":\"one\\u0001\"}]\n")
+            .out(json_in_dir_order(&[
+                ("one\x01", "{\"name\":\"one\\u0001\"}"),
+                ("del\x7f", "{\"name\":\"del\\u007f\"}"),
+                ("esc\x1b", "{\"name\":\"esc\\u001b\"}"),
+            ]))
             .differs("iproute2 6.1 writes control bytes raw (invalid JSON)"),
         case("a stale entry is listed, one error", &["netns"])
             .given(&[Ns("a"), Plain("stale")])
-            .out("stale\na\n")
+            .out(names(&["a", "stale"]))
             .err("Error: Peer netns reference is invalid.\n")
             .differs("iproute2 prints the error twice"),
         case("a directory in the run dir is listed, one error", &["netns"])
             .given(&[Dir("sub"), Ns("b")])
-            .out("b\nsub\n")
+            .out(names(&["b", "sub"]))
             .err("Error: Peer netns reference is invalid.\n")
             .differs("iproute2 prints the error twice"),
         case("run dir is a file: nothing", &["netns"]).given(&[RunDirIsFile]),
@@ -109,10 +134,14 @@ fn set_then_list() {
         }
         let list = sb.run(&["netns"]);
         // auto takes the lowest free id: 0.
-        assert_eq!(
-            list.out_str(),
-            "e (id: 0)\nd (id: 2147483647)\nc (id: 8)\nb (id: 9)\na (id: 5)\n"
-        );
+        let want = [
+            ("a", "a (id: 5)\n"),
+            ("b", "b (id: 9)\n"),
+            ("c", "c (id: 8)\n"),
+            ("d", "d (id: 2147483647)\n"),
+            ("e", "e (id: 0)\n"),
+        ];
+        assert_eq!(list.out_str(), in_order(&want));
         assert_eq!(list.err, b"");
         list
     });

@@ -33,7 +33,7 @@ fn list_id_output() {
             .out("nsid 23 current-nsid 13 (iproute2 netns name: bar)\n"),
         ids("keywords in either order", &["netns", "list-id", "nsid", "12", "target-nsid", "12"])
             .out("nsid 22 current-nsid 12 (iproute2 netns name: foo)\n"),
-        ids("-n foo: list from inside foo", &["-n", "foo", "netns"]).out("bar (id: 23)\nfoo (id: 22)\n"),
+        ids("-n foo: list from inside foo", &["-n", "foo", "netns"]).out(in_dir_order(&[("bar", "bar (id: 23)\n"), ("foo", "foo (id: 22)\n")])),
         ids("-n foo: list-id from inside foo", &["-n", "foo", "netns", "list-id"])
             .out("nsid 22 (iproute2 netns name: foo)\nnsid 23 (iproute2 netns name: bar)\n"),
         case("no ids", &["netns", "list-id"]).given(&[Ns("a")]),

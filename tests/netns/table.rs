@@ -22,9 +22,84 @@ pub enum Text {
     Has(String),
     /// Not checked (e.g. compared with iproute2 instead).
     Any,
+    /// These pieces, some of them one text per run-directory entry in directory order: what
+    /// list, -all exec and the like print, since they walk the directory as ip does.
+    Listing(Vec<Part>),
 }
 
 pub use Text::OneLine;
+
+/// A piece of a `Text::Listing`.
+#[derive(Clone, Debug)]
+pub enum Part {
+    Fixed(String),
+    /// A text for each of these entries (name, text), in the order the run directory lists
+    /// them (on tmpfs, newest first), joined by a separator.
+    Each(Vec<(String, String)>, &'static str),
+    /// The text of whichever of these entries the run directory lists first.
+    First(Vec<(String, String)>),
+}
+
+pub fn listing(parts: Vec<Part>) -> Text {
+    Text::Listing(parts)
+}
+
+pub fn fixed(text: &str) -> Part {
+    Part::Fixed(text.to_string())
+}
+
+pub fn each(entries: &[(&str, &str)], separator: &'static str) -> Part {
+    Part::Each(entries.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(), separator)
+}
+
+/// A text per entry, in directory order.
+pub fn in_dir_order(entries: &[(&str, &str)]) -> Text {
+    listing(vec![each(entries, "")])
+}
+
+/// What plain `list` prints of these names: one a line, in directory order.
+pub fn names(names: &[&str]) -> Text {
+    let lines: Vec<(&str, String)> = names.iter().map(|n| (*n, format!("{n}\n"))).collect();
+    let lines: Vec<(&str, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
+    in_dir_order(&lines)
+}
+
+/// A JSON array of these entries' objects, in directory order.
+pub fn json_in_dir_order(objects: &[(&str, &str)]) -> Text {
+    listing(vec![fixed("["), each(objects, ","), fixed("]\n")])
+}
+
+/// `text` for each namespace in directory order, with `{}` standing for its name: what
+/// `-all exec` prints.
+pub fn for_each_ns(names: &[&str], text: &str) -> Text {
+    listing(vec![each_ns(names, text)])
+}
+
+pub fn each_ns(names: &[&str], text: &str) -> Part {
+    Part::Each(per_ns(names, text), "")
+}
+
+/// `text` for whichever of these namespaces the directory lists first.
+pub fn first_ns(names: &[&str], text: &str) -> Text {
+    listing(vec![Part::First(per_ns(names, text))])
+}
+
+fn per_ns(names: &[&str], text: &str) -> Vec<(String, String)> {
+    names.iter().map(|n| (n.to_string(), text.replace("{}", n))).collect()
+}
+
+impl Part {
+    /// The text, given the run directory's entries in the order it lists them.
+    fn render(&self, dir: &[String]) -> Result<String, String> {
+        match self {
+            Part::Fixed(text) => Ok(text.clone()),
+            Part::Each(entries, separator) => Ok(ordered(entries, dir)?.join(separator)),
+            Part::First(entries) => {
+                Ok(ordered(entries, dir)?.first().copied().unwrap_or("").into())
+            }
+        }
+    }
+}
 
 /// Output that contains `part`.
 pub fn has(part: &str) -> Text {
@@ -44,7 +119,13 @@ impl From<String> for Text {
 }
 
 impl Text {
-    fn check(&self, what: &str, got: &[u8]) -> Result<(), String> {
+    /// Checks `got` against the expectation; `dir`: the run directory's entries in order.
+    fn check(&self, what: &str, got: &[u8], dir: &[String]) -> Result<(), String> {
+        if let Text::Listing(parts) = self {
+            let want: Result<String, String> = parts.iter().map(|p| p.render(dir)).collect();
+            let want = want.map_err(|e| format!("{what}: {e}"))?;
+            return Text::Is(want).check(what, got, dir);
+        }
         let s = String::from_utf8_lossy(got);
         let ok = match self {
             Text::Is(want) => got == want.as_bytes(),
@@ -52,7 +133,7 @@ impl Text {
                 s.ends_with('\n') && s.matches('\n').count() == 1 && !s.contains("panicked")
             }
             Text::Has(part) => s.contains(part.as_str()),
-            Text::Any => true,
+            Text::Any | Text::Listing(_) => true,
         };
         if ok { Ok(()) } else { Err(format!("{what}: expected {self:?}, got {s:?}")) }
     }
@@ -65,7 +146,7 @@ pub enum Step {
     RunDir,
     /// /run/netns is a regular file.
     RunDirIsFile,
-    /// A named namespace, made by the harness (creation order = list order reversed on tmpfs).
+    /// A named namespace, made by the harness.
     Ns(&'static str),
     /// nsid of a namespace in the sandbox's namespace.
     Id(&'static str, i32),
@@ -339,7 +420,8 @@ pub fn prepare(sb: &mut Sandbox, setup: &[Step]) {
 }
 
 /// Setup, command and checks of one case in a fresh sandbox for `subject`.
-fn play(subject: Subject, c: &Case) -> (Observed, Vec<String>) {
+/// Returns what the case showed, the checks that failed, and the run directory's entries.
+fn play(subject: Subject, c: &Case) -> (Observed, Vec<String>, Vec<String>) {
     in_sandbox(subject, c.needs_etc(), |sb| {
         prepare(sb, &c.setup);
         let mut cmd = sb.command(c.pre, c.via, &c.argv);
@@ -349,22 +431,22 @@ fn play(subject: Subject, c: &Case) -> (Observed, Vec<String>) {
         }
         let seen = sb.output(cmd, c.stdin.map(str::as_bytes));
         let failed = c.after.iter().filter_map(|chk| chk.verify().err()).collect();
-        (seen, failed)
+        (seen, failed, dir_order())
     })
 }
 
-fn judge(c: &Case, seen: &Observed, failed_checks: &[String]) -> Vec<String> {
+fn judge(c: &Case, seen: &Observed, failed_checks: &[String], dir: &[String]) -> Vec<String> {
     let mut problems: Vec<String> = failed_checks.to_vec();
-    if let Err(e) = c.out.check("stdout", &seen.out) {
+    if let Err(e) = c.out.check("stdout", &seen.out, dir) {
         problems.push(e);
     }
-    if let Err(e) = c.err.check("stderr", &seen.err) {
+    if let Err(e) = c.err.check("stderr", &seen.err, dir) {
         problems.push(e);
     }
     if seen.status != c.status {
         problems.push(format!("status: expected {:?}, got {:?}", c.status, seen.status));
     }
-    if seen.status == Status::Code(101) || seen.err_str().contains("panicked") {
+    if seen.panicked() {
         problems.push("the program panicked".into());
     }
     problems
@@ -381,8 +463,8 @@ pub fn check_case(c: &Case) -> Vec<String> {
     if c.needs.is_some_and(|tool| tool.needed_for(&c.label()).is_none()) {
         return Vec::new();
     }
-    let (seen, failed) = play(subject, c);
-    let mut problems = judge(c, &seen, &failed);
+    let (seen, failed, dir) = play(subject, c);
+    let mut problems = judge(c, &seen, &failed, &dir);
     if subject == Subject::Ours {
         problems.extend(compare_with_iproute2(c, &seen));
     }
@@ -396,7 +478,7 @@ fn compare_with_iproute2(c: &Case, ours: &Observed) -> Vec<String> {
     if IPROUTE2.needed_for(&format!("the comparison with iproute2 of {}", c.label())).is_none() {
         return Vec::new();
     }
-    let (theirs, failed) = play(Subject::Iproute2, c);
+    let (theirs, failed, _) = play(Subject::Iproute2, c);
     let mut problems: Vec<String> =
         failed.into_iter().map(|f| format!("under iproute2: {f}")).collect();
     let same = match c.compare {
@@ -455,4 +537,34 @@ where
         assert_eq!(ours, theirs, "ours (left) differs from iproute2 (right)");
     }
     Some(ours)
+}
+
+/// The judge sees a panic by the abort that panic=abort ends it with, or by its message.
+#[test]
+fn a_panic_is_a_problem_whatever_else_matches() {
+    let abort = Observed { out: vec![], err: vec![], status: Status::Signal(libc::SIGABRT) };
+    let unwound = Observed {
+        out: vec![],
+        err: b"thread 'main' panicked at src/main.rs:1:1:\n".to_vec(),
+        status: Status::Code(101),
+    };
+    for (seen, c) in [
+        (abort, case("aborted", &["netns"]).signal(libc::SIGABRT)),
+        (unwound, case("unwound", &["netns"]).err(Text::Any).code(101)),
+    ] {
+        let problems = judge(&c, &seen, &[], &[]);
+        assert_eq!(problems, ["the program panicked"], "{seen:?}");
+    }
+}
+
+/// A listing follows the directory's order, whatever order the expectation names entries in.
+#[test]
+fn a_listing_takes_its_order_from_the_directory() {
+    let dir = ["b".to_string(), "sub".to_string(), "a".to_string()];
+    let text = listing(vec![fixed("["), each(&[("a", "A"), ("b", "B")], ","), fixed("]")]);
+    assert_eq!(text.check("stdout", b"[B,A]", &dir), Ok(()));
+    assert!(text.check("stdout", b"[A,B]", &dir).is_err());
+    assert_eq!(first_ns(&["a", "b"], "{}").check("stdout", b"b", &dir), Ok(()));
+    let missing = names(&["a", "c"]).check("stdout", b"a\n", &dir);
+    assert!(missing.is_err_and(|e| e.contains("\"c\" was expected")), "a missing entry");
 }

@@ -21,7 +21,10 @@ fn two_namespaces_ping_across_a_veth_pair() {
         };
         sb.ok(&["netns", "add", "ns1"]);
         sb.ok(&["netns", "add", "ns2"]);
-        assert_eq!(sb.run(&["netns", "list"]).out_str(), "ns2\nns1\n");
+        let mut listed: Vec<String> =
+            sb.run(&["netns", "list"]).out_str().lines().map(String::from).collect();
+        listed.sort();
+        assert_eq!(listed, ["ns1", "ns2"]);
         link(&["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]);
         link(&["link", "set", "veth0", "netns", "ns1"]);
         link(&["link", "set", "veth1", "netns", "ns2"]);
