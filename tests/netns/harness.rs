@@ -14,6 +14,7 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::kernel::{self, Link};
 use crate::sandbox;
 use crate::skips::{self, IPROUTE2};
 
@@ -496,6 +497,31 @@ impl Sandbox {
         let pid = child.id();
         self.keep(child);
         pid
+    }
+
+    /// The links of namespace `ns` (None: the sandbox's own) as the kernel holds them, sorted
+    /// by name (see `kernel::links`).
+    pub fn links(&self, ns: Option<&str>) -> Vec<Link> {
+        match ns {
+            None => kernel::links(),
+            Some(ns) => sandbox::in_netns(&self.open_ns(ns), kernel::links)
+                .unwrap_or_else(|e| panic!("switching into {ns}: {e}")),
+        }
+    }
+
+    /// Link `name` of namespace `ns` (None: the sandbox's own), as the kernel holds it.
+    pub fn link(&self, ns: Option<&str>, name: &str) -> Link {
+        let links = self.links(ns);
+        let names: Vec<&str> = links.iter().map(|l| l.name.as_str()).collect();
+        let Some(link) = links.iter().find(|l| l.name == name) else {
+            panic!("no link {name} in {}; it holds {names:?}", ns.unwrap_or("the sandbox"))
+        };
+        link.clone()
+    }
+
+    /// The names of the links of namespace `ns` (None: the sandbox's own), sorted.
+    pub fn link_names(&self, ns: Option<&str>) -> Vec<String> {
+        self.links(ns).into_iter().map(|l| l.name).collect()
     }
 
     /// The inode number of `path` (after following links): identifies a namespace.

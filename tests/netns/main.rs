@@ -7,6 +7,7 @@
 //! validates the expectations themselves.
 
 mod harness;
+mod kernel;
 mod sandbox;
 mod skips;
 mod table;

@@ -1,7 +1,7 @@
 //! The suite's only `unsafe`: thin wrappers over the kernel calls that build a test sandbox
 //! (private mount + network namespaces for the calling thread, tmpfs mounts, a private /etc),
 //! make named and unnamed network namespaces without the program under test, give them nsids,
-//! and open a pty.
+//! ask netlink what the kernel holds, and open a pty.
 //!
 //! Namespaces belong to a thread: everything here acts on the calling thread only, and the
 //! processes it spawns inherit that thread's namespaces. When the thread ends, its namespaces go.
@@ -196,18 +196,26 @@ pub fn set_nsid(peer: &File, id: i32) -> io::Result<()> {
     const RTM_NEWNSID: u16 = 88;
     const NETNSA_NSID: u16 = 1;
     const NETNSA_FD: u16 = 3;
-    let mut msg = Vec::with_capacity(36);
-    msg.extend_from_slice(&36u32.to_ne_bytes());
-    msg.extend_from_slice(&RTM_NEWNSID.to_ne_bytes());
-    msg.extend_from_slice(&((libc::NLM_F_REQUEST | libc::NLM_F_ACK) as u16).to_ne_bytes());
+    let mut body = vec![0u8; 4]; // rtgenmsg: AF_UNSPEC + padding
+    for (kind, value) in [(NETNSA_FD, peer.as_raw_fd()), (NETNSA_NSID, id)] {
+        body.extend_from_slice(&8u16.to_ne_bytes());
+        body.extend_from_slice(&kind.to_ne_bytes());
+        body.extend_from_slice(&value.to_ne_bytes());
+    }
+    netlink(RTM_NEWNSID, libc::NLM_F_ACK as u16, &body).map(drop)
+}
+
+/// Sends one NETLINK_ROUTE request of type `kind` (with NLM_F_REQUEST and `flags`) and `body`,
+/// from the calling thread's network namespace, and returns the replies as (type, payload)
+/// up to the acknowledgement or the end of the dump; a refusal is the errno it carries.
+pub fn netlink(kind: u16, flags: u16, body: &[u8]) -> io::Result<Vec<(u16, Vec<u8>)>> {
+    let mut msg = Vec::with_capacity(16 + body.len());
+    msg.extend_from_slice(&(16 + body.len() as u32).to_ne_bytes());
+    msg.extend_from_slice(&kind.to_ne_bytes());
+    msg.extend_from_slice(&(libc::NLM_F_REQUEST as u16 | flags).to_ne_bytes());
     msg.extend_from_slice(&1u32.to_ne_bytes()); // seq
     msg.extend_from_slice(&0u32.to_ne_bytes()); // pid
-    msg.extend_from_slice(&[0u8; 4]); // rtgenmsg: AF_UNSPEC + padding
-    for (kind, value) in [(NETNSA_FD, peer.as_raw_fd()), (NETNSA_NSID, id)] {
-        msg.extend_from_slice(&8u16.to_ne_bytes());
-        msg.extend_from_slice(&kind.to_ne_bytes());
-        msg.extend_from_slice(&value.to_ne_bytes());
-    }
+    msg.extend_from_slice(body);
     // SAFETY: plain socket(2) call; the result is checked and owned right away.
     let fd = check(unsafe {
         libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE)
@@ -228,17 +236,37 @@ pub fn set_nsid(peer: &File, id: i32) -> io::Result<()> {
             std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
         ) as libc::c_int
     })?;
-    let mut reply = [0u8; 4096];
-    // SAFETY: `reply` is valid for writes of its length.
-    let n = check(unsafe {
-        libc::recv(sock.as_raw_fd(), reply.as_mut_ptr().cast(), reply.len(), 0) as libc::c_int
-    })? as usize;
-    let kind = u16::from_ne_bytes([reply[4], reply[5]]);
-    if n < 20 || kind != libc::NLMSG_ERROR as u16 {
-        return Err(io::Error::other(format!("unexpected netlink reply type {kind}")));
+    let mut replies = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    loop {
+        // SAFETY: `buf` is valid for writes of its length.
+        let n = check(unsafe {
+            libc::recv(sock.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) as libc::c_int
+        })? as usize;
+        let mut rest = &buf[..n];
+        while rest.len() >= 16 {
+            let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+            let kind = u16::from_ne_bytes([rest[4], rest[5]]);
+            if len < 16 || len > rest.len() {
+                return Err(io::Error::other(format!("a truncated netlink reply (type {kind})")));
+            }
+            let payload = &rest[16..len];
+            match kind as libc::c_int {
+                libc::NLMSG_DONE => return Ok(replies),
+                libc::NLMSG_ERROR if payload.len() >= 4 => {
+                    let error =
+                        i32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
+                    return if error == 0 {
+                        Ok(replies)
+                    } else {
+                        Err(io::Error::from_raw_os_error(-error))
+                    };
+                }
+                _ => replies.push((kind, payload.to_vec())),
+            }
+            rest = &rest[len.next_multiple_of(4).min(rest.len())..];
+        }
     }
-    let error = i32::from_ne_bytes([reply[16], reply[17], reply[18], reply[19]]);
-    if error != 0 { Err(io::Error::from_raw_os_error(-error)) } else { Ok(()) }
 }
 
 /// Has `f` run when the process exits normally (after libtest's last line), as atexit(3) does.
