@@ -7,10 +7,11 @@ set -eu
 bin=$(readlink -f "$1")
 if [ "$(id -u)" != 0 ]; then echo "demo: needs root (namespaces)" >&2; exit 1; fi
 exec unshare --mount --net --propagation private sh -eu -c '
-netns=$1
+# Opened before the tmpfs covers /run, where the checkout may be; copied in as `ip`.
+exec 3<"$1"
 mount -t tmpfs tmpfs /run
 ping=$(command -v ping) || { echo "demo: needs ping" >&2; exit 1; }
-mkdir /run/bin && ln -s "$netns" /run/bin/ip && PATH=/run/bin
+mkdir /run/bin && cat <&3 >/run/bin/ip && chmod 755 /run/bin/ip && exec 3<&- && PATH=/run/bin
 say() { printf "\n\$ %s\n" "$*"; "$@"; }
 say ip netns add ns1
 say ip netns add ns2

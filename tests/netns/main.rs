@@ -4,7 +4,12 @@
 //!
 //! `NETNS_TEST_SUBJECT=iproute2 cargo test --test netns` runs every case against Debian's
 //! `ip netns` instead of our binary (cases that pin a deliberate difference are skipped), which
-//! validates the expectations themselves.
+//! validates the expectations themselves; `NETNS_TEST_BIN=PATH` tests another build of ours.
+//!
+//! The machinery: `sandbox` (the only unsafe: namespaces, mounts, netlink), `harness` (the
+//! subject, running commands with a time limit), `table` (declarative cases), `kernel` (the
+//! kernel's view of links and addresses), `skips` (missing programs, counted). The rest are the
+//! tests, one module per command or theme.
 
 mod harness;
 mod kernel;
