@@ -29,9 +29,9 @@ use crate::harness::*;
 use crate::sandbox;
 use crate::skips::{BUSYBOX, IPROUTE2, Reason, skip};
 
-/// Where the walkthrough scripts and their helpers live, and where each sandbox gets a copy
-/// (which any user can read, wherever the checkout is).
+/// Where the walkthrough scripts and their helpers live.
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seeds");
+/// Where each sandbox gets copies of them, wherever the checkout is (even under /run).
 const COPIES: &str = "/run/seeds";
 /// The directories built in each sandbox's /run.
 const BUSYBOX_BIN: &str = "/run/seeds/busybox";
