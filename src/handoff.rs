@@ -19,6 +19,8 @@ const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/s
 pub struct SystemIp {
     path: PathBuf,
     argv: Vec<OsString>,
+    /// Busybox's applet rather than iproute2's ip: it lacks what we then do ourselves.
+    pub busybox: bool,
 }
 
 impl SystemIp {
@@ -38,10 +40,13 @@ impl SystemIp {
                     is_program(candidate) && Ident::of_path(candidate).is_ok_and(|id| id != me)
                 })
         };
+        let busybox = on_path("busybox");
         if let Some(path) = on_path("ip") {
-            return Some(SystemIp { path, argv: vec!["ip".into()] });
+            let busybox = is_busybox(&path, busybox.as_deref());
+            return Some(SystemIp { path, argv: vec!["ip".into()], busybox });
         }
-        on_path("busybox").map(|path| SystemIp { path, argv: vec!["busybox".into(), "ip".into()] })
+        let argv = vec!["busybox".into(), "ip".into()];
+        busybox.map(|path| SystemIp { path, argv, busybox: true })
     }
 
     /// Runs `ip OPTIONS WORDS` in place of this process; returns only why it could not.
@@ -49,6 +54,19 @@ impl SystemIp {
         let argv: Vec<OsString> = self.argv.iter().chain(options).chain(words).cloned().collect();
         execvp::exec_at(&self.path, &argv)
     }
+}
+
+/// Whether the `ip` at `path` is busybox's applet: a link (symbolic, however many, or hard) to
+/// the busybox on PATH, or a symbolic link to a file named busybox elsewhere, as busybox's own
+/// installer and distributions' images make them.
+fn is_busybox(path: &Path, busybox: Option<&Path>) -> bool {
+    let same = |other: &Path| match (Ident::of_path(path), Ident::of_path(other)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    busybox.is_some_and(same)
+        || std::fs::canonicalize(path)
+            .is_ok_and(|real| real.file_name().is_some_and(|name| name == "busybox"))
 }
 
 fn is_program(path: &Path) -> bool {

@@ -61,8 +61,8 @@ pub fn our_binary() -> &'static str {
     static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     BIN.get_or_init(|| match std::env::var("NETNS_TEST_BIN") {
         Ok(path) if !path.is_empty() => {
-            let path = fs::canonicalize(&path)
-                .unwrap_or_else(|e| panic!("NETNS_TEST_BIN={path:?}: {e}"));
+            let path =
+                fs::canonicalize(&path).unwrap_or_else(|e| panic!("NETNS_TEST_BIN={path:?}: {e}"));
             path.to_string_lossy().into_owned()
         }
         _ => env!("CARGO_BIN_EXE_netns").to_string(),
