@@ -13,14 +13,20 @@ use netlink_packet_core::{
 use netlink_packet_route::nsid::NsidAttribute;
 use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
 
-use crate::error::Kernel;
+use crate::error::{Error, Kernel};
 
-const RTM_NEWNSID: u16 = 88;
-const RTM_GETNSID: u16 = 90;
+use libc::{RTM_GETNSID, RTM_NEWNSID};
+
+// What the libc crate does not carry of the kernel's netlink headers.
+/// linux/netlink.h: the extended-ack attribute with the error's text.
 const NLMSGERR_ATTR_MSG: u16 = 1;
+/// linux/netlink.h: the length of struct nlmsghdr.
 const NLMSG_HDRLEN: usize = 16;
+/// linux/net_namespace.h: a peer's id, and (asked relative to a target) its id here.
 const NETNSA_NSID: u16 = 1;
 const NETNSA_CURRENT_NSID: u16 = 5;
+/// linux/veth.h: the attribute that holds a veth pair's other end.
+pub const VETH_INFO_PEER: u16 = 1;
 /// Lookups sent in one datagram: enough to save the round trips, few enough that the replies
 /// fit the receive buffer and the open namespace files stay well under the descriptor limit.
 pub const BATCH: usize = 64;
@@ -100,6 +106,20 @@ impl Peer {
 pub enum Failure {
     Io(io::Error),
     Kernel(Kernel),
+}
+
+impl From<Failure> for Error {
+    fn from(failure: Failure) -> Error {
+        match failure {
+            Failure::Kernel(kernel) => Error::Kernel(kernel),
+            Failure::Io(e) => Error::Talk(e),
+        }
+    }
+}
+
+/// A route netlink socket, or the message ip gives when there is none.
+pub fn open() -> Result<Rtnl, Error> {
+    Rtnl::open().map_err(|_| Error::Rtnetlink)
 }
 
 impl From<io::Error> for Failure {
@@ -276,7 +296,9 @@ pub fn split(mut bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
     let mut replies = Vec::new();
     while !bytes.is_empty() {
         let msg = first_message(bytes).ok_or_else(malformed)?;
-        replies.push((msg.sequence_number(), reply(&msg)?));
+        if let Some(reply) = reply(&msg)? {
+            replies.push((msg.sequence_number(), reply));
+        }
         bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
     }
     Ok(replies)
@@ -300,7 +322,7 @@ fn invalid(_: DecodeError) -> io::Error {
     malformed()
 }
 
-/// What one message from the kernel says (public for the fuzz target).
+/// What one message from the kernel says.
 pub enum Reply {
     Peer(Peer),
     Ack,
@@ -309,10 +331,10 @@ pub enum Reply {
 }
 
 /// What a message from the kernel says: an nsid message (the only kind we ask for), an ack,
-/// the end of a dump, or a refusal.
-fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
+/// the end of a dump, or a refusal; nothing for a message that says nothing (NLMSG_NOOP).
+fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Option<Reply>> {
     let payload = msg.payload();
-    Ok(match msg.message_type() {
+    Ok(Some(match msg.message_type() {
         NLMSG_ERROR => match errno_first(payload)? {
             (0, _) => Reply::Ack,
             (code, echoed) => {
@@ -326,9 +348,11 @@ fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
             (0, _) => Reply::Done,
             (code, tlvs) => Reply::Refused(refusal(code, tlvs)),
         },
-        NLMSG_NOOP | NLMSG_OVERRUN => Reply::Ack,
+        NLMSG_NOOP => return Ok(None),
+        // Messages were lost: what we would make of the rest could be wrong.
+        NLMSG_OVERRUN => return Err(io::Error::from_raw_os_error(libc::ENOBUFS)),
         _ => Reply::Peer(Peer::parse(payload)?),
-    })
+    }))
 }
 
 /// An error message and the end of a dump start with the (negative) errno; 0 is success.

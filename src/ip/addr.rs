@@ -1,14 +1,21 @@
 //! An IPv4 address on a link, as an rtnetlink message: `ip addr add A.B.C.D/N dev DEV`, which a
 //! namespace's links need before anything crosses them. Laid out as iproute2 lays it out.
 
+use libc::{IFA_ADDRESS, IFA_LOCAL, RTM_NEWADDR};
 use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NetlinkMessage};
 
+use crate::cli::AddAddress;
+use crate::error::Error;
 use crate::netlink::{Raw, attributes, raw};
 
-const RTM_NEWADDR: u16 = 20;
-const AF_INET: u8 = 2;
-const IFA_ADDRESS: u16 = 1;
-const IFA_LOCAL: u16 = 2;
+/// The address family in the message's one byte for it.
+const AF_INET: u8 = libc::AF_INET as u8;
+
+/// `ip addr add A.B.C.D/N dev DEV`.
+pub fn run(command: AddAddress) -> Result<(), Error> {
+    let index = super::link::index_of(command.dev)?;
+    super::send(add(index, command.local, command.prefix))
+}
 
 /// `ip addr add LOCAL/PREFIX dev DEV`, DEV being the link with this index.
 pub fn add(index: u32, local: [u8; 4], prefix: u8) -> NetlinkMessage<Raw> {

@@ -6,49 +6,66 @@
 //! out. netlink-packet-route's LinkMessage would build the same bytes, but its encoder handles
 //! every link attribute and kind there is, and costs more than the rest of netns together.
 
-use std::ffi::OsStr;
+use std::ffi::OsString;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 
+use libc::{
+    IFF_UP, IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU,
+    IFLA_NET_NS_FD, IFLA_NET_NS_PID, RTM_NEWLINK,
+};
 use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NetlinkMessage};
 
-use crate::netlink::{Raw, attributes as emit, raw};
+use crate::cli::{LinkCommand, LinkEnd, Namespace};
+use crate::error::Error;
+use crate::netlink::{Raw, VETH_INFO_PEER, attributes as emit, raw};
 use crate::netns;
+use crate::sys;
 
-const RTM_NEWLINK: u16 = 16;
-const IFF_UP: u32 = 1;
-const IFLA_ADDRESS: u16 = 1;
-const IFLA_IFNAME: u16 = 3;
-const IFLA_MTU: u16 = 4;
-const IFLA_LINKINFO: u16 = 18;
-const IFLA_NET_NS_PID: u16 = 19;
-const IFLA_NET_NS_FD: u16 = 28;
-const IFLA_INFO_KIND: u16 = 1;
-const IFLA_INFO_DATA: u16 = 2;
-const VETH_INFO_PEER: u16 = 1;
+/// `ip link add ... type veth [peer ...]` and `ip link set DEV [netns NS] ...`.
+pub fn run(command: LinkCommand) -> Result<(), Error> {
+    // The namespace files named in the request must stay open until it is sent.
+    match command {
+        LinkCommand::AddVeth { end, peer } => {
+            let (end, peer) = (End::resolve(end)?, End::resolve(peer)?);
+            super::send(veth(&end, &peer))
+        }
+        LinkCommand::Set { dev, netns, name, up, mtu } => {
+            let netns = netns.map(Destination::resolve).transpose()?;
+            let index = index_of(dev)?;
+            super::send(set(index, netns.as_ref(), &Change { name, up, mtu }))
+        }
+    }
+}
+
+/// The index of the link named `dev` here.
+pub fn index_of(dev: OsString) -> Result<u32, Error> {
+    sys::if_nametoindex(&dev).ok_or(Error::NoDevice(dev))
+}
 
 /// Where a link is to be: a named namespace (held open until the request is sent) or the
 /// namespace of a process.
 #[derive(Debug)]
-pub enum Netns {
+pub enum Destination {
     Named(File),
     Pid(i32),
 }
 
-impl Netns {
+impl Destination {
     /// As iproute2 reads `netns WORD`: a name in the run directory first, then a process id.
-    pub fn resolve(word: &OsStr) -> Option<Netns> {
-        if let Ok(file) = netns::open(word) {
-            return Some(Netns::Named(file));
+    fn resolve(ns: Namespace) -> Result<Destination, Error> {
+        if let Ok(file) = netns::open(&ns.word) {
+            return Ok(Destination::Named(file));
         }
-        crate::cli::parse_int(word).map(Netns::Pid)
+        let why = "Invalid \"netns\" value\n";
+        ns.pid.map(Destination::Pid).ok_or(Error::InvalidArg { arg: ns.word, why })
     }
 
     fn attribute(&self) -> DefaultNla {
         match self {
-            Netns::Named(file) => u32_attr(IFLA_NET_NS_FD, file.as_raw_fd() as u32),
+            Destination::Named(file) => u32_attr(IFLA_NET_NS_FD, file.as_raw_fd() as u32),
             // A negative pid reaches the kernel as iproute2 sends it, and is refused there.
-            Netns::Pid(pid) => u32_attr(IFLA_NET_NS_PID, *pid as u32),
+            Destination::Pid(pid) => u32_attr(IFLA_NET_NS_PID, *pid as u32),
         }
     }
 }
@@ -57,18 +74,23 @@ impl Netns {
 #[derive(Debug, Default)]
 pub struct End {
     pub name: Option<String>,
-    pub netns: Option<Netns>,
+    pub netns: Option<Destination>,
     pub mtu: Option<u32>,
     pub address: Option<Vec<u8>>,
 }
 
 impl End {
+    fn resolve(end: LinkEnd) -> Result<End, Error> {
+        let netns = end.netns.map(Destination::resolve).transpose()?;
+        Ok(End { name: end.name, netns, mtu: end.mtu, address: end.address })
+    }
+
     /// The attributes in iproute2's order: as given, with the name last.
     fn attributes(&self) -> Vec<DefaultNla> {
         let mut attrs = Vec::new();
         attrs.extend(self.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
         attrs.extend(self.address.clone().map(|a| DefaultNla::new(IFLA_ADDRESS, a)));
-        attrs.extend(self.netns.as_ref().map(Netns::attribute));
+        attrs.extend(self.netns.as_ref().map(Destination::attribute));
         attrs.extend(self.name.as_deref().map(name_attr));
         attrs
     }
@@ -95,8 +117,8 @@ pub struct Change {
 }
 
 /// `ip link set DEV [netns NS] [name NEW] [up|down] [mtu N]`.
-pub fn set(index: u32, netns: Option<&Netns>, change: &Change) -> NetlinkMessage<Raw> {
-    let mut attrs: Vec<DefaultNla> = netns.map(Netns::attribute).into_iter().collect();
+pub fn set(index: u32, netns: Option<&Destination>, change: &Change) -> NetlinkMessage<Raw> {
+    let mut attrs: Vec<DefaultNla> = netns.map(Destination::attribute).into_iter().collect();
     attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
     attrs.extend(change.name.as_deref().map(name_attr));
     request(emit(ifinfomsg(index, change.up).as_flattened(), &attrs), 0)
@@ -156,10 +178,10 @@ mod tests {
     }
 
     /// An open file standing in for a namespace file, and its descriptor's number.
-    fn some_ns() -> (Netns, u8) {
+    fn some_ns() -> (Destination, u8) {
         let file = File::open("/dev/null").unwrap();
         let fd = u8::try_from(file.as_raw_fd()).unwrap();
-        (Netns::Named(file), fd)
+        (Destination::Named(file), fd)
     }
 
     #[test]
@@ -198,6 +220,6 @@ mod tests {
         // ip link set dev v3 netns 1 (v3 has index 7)
         let mut expected = header(40, 5, 7, false);
         expected.extend_from_slice(&[8, 0, 19, 0, 1, 0, 0, 0]); // IFLA_NET_NS_PID 1
-        assert_eq!(bytes_of(set(7, Some(&Netns::Pid(1)), &Change::default())), expected);
+        assert_eq!(bytes_of(set(7, Some(&Destination::Pid(1)), &Change::default())), expected);
     }
 }

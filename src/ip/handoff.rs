@@ -6,10 +6,39 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::child::{self, Ended};
+use crate::cli::Options;
+use crate::enter;
+use crate::error::{self, Error};
 use crate::execvp;
 use crate::netns::Ident;
 use crate::sys;
+
+/// `ip [OPTIONS] OBJECT ...` by the system's ip. With -n, the network namespace was joined
+/// already; as `ip -n` does, the command also gets the namespace's own /sys and /etc files.
+pub fn run(opts: &Options, words: &[OsString], batch: bool, known: bool) -> Result<(), Error> {
+    let object = words.first().cloned().unwrap_or_default();
+    let Some(ip) = SystemIp::find() else {
+        return Err(if known { Error::NoSystemIp(object) } else { Error::UnknownObject(object) });
+    };
+    let name = opts.enter.as_deref().unwrap_or_default();
+    let isolate = || match &opts.enter {
+        Some(name) => enter::isolate(name),
+        None => Ok(Vec::new()),
+    };
+    let exec = |warnings: Vec<Error>| {
+        warnings.iter().for_each(error::warn);
+        ip.exec(&opts.pass, words)
+    };
+    if batch {
+        return match enter::in_child(isolate, exec)? {
+            Ended::Exited(exit) => child::status(exit),
+            Ended::Failed(stop, err) => Err(stop.error(err, name, ip.path.as_os_str())),
+        };
+    }
+    let warnings = isolate().map_err(|failed| enter::error(name, failed))?;
+    Err(Error::Exec(ip.path.clone().into_os_string(), exec(warnings)))
+}
 
 /// Where to look when PATH is unset: the directories an ip usually lives in.
 const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -50,7 +79,7 @@ impl SystemIp {
     }
 
     /// Runs `ip OPTIONS WORDS` in place of this process; returns only why it could not.
-    pub fn exec(&self, options: &[OsString], words: &[OsString]) -> Error {
+    pub fn exec(&self, options: &[OsString], words: &[OsString]) -> std::io::Error {
         let argv: Vec<OsString> = self.argv.iter().chain(options).chain(words).cloned().collect();
         execvp::exec_at(&self.path, &argv)
     }
