@@ -382,7 +382,7 @@ fn fill(template: &str, args: &[Arg<'_>]) -> Vec<u8> {
     let mut names: Vec<&str> = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        out.extend_from_slice(rest[..open].as_bytes());
+        out.extend_from_slice(&rest.as_bytes()[..open]);
         let Some(close) = rest[open..].find('}') else { break };
         let name = &rest[open + 1..open + close];
         let index = names.iter().position(|n| *n == name).unwrap_or_else(|| {

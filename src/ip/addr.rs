@@ -27,11 +27,12 @@ pub fn add(index: u32, local: [u8; 4], prefix: u8) -> NetlinkMessage<Raw> {
     raw(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, attributes(header.as_flattened(), &attrs))
 }
 
-#[cfg(all(test, target_endian = "little"))]
+#[cfg(test)]
 mod tests {
     use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST};
 
     use super::*;
+    use crate::netlink::golden::{header, nla};
 
     #[test]
     fn as_iproute2_sends_it() {
@@ -41,9 +42,11 @@ mod tests {
         msg.finalize();
         let mut bytes = vec![0; msg.buffer_len()];
         msg.serialize(&mut bytes);
-        let mut expected = vec![40, 0, 0, 0, 20, 0, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0];
-        expected.extend_from_slice(&[2, 24, 0, 0, 3, 0, 0, 0]);
-        expected.extend_from_slice(&[8, 0, 2, 0, 198, 18, 0, 1, 8, 0, 1, 0, 198, 18, 0, 1]);
+        let mut expected = header(40, RTM_NEWADDR, 0x605, 0);
+        expected.extend_from_slice(&[AF_INET, 24, 0, 0]);
+        expected.extend_from_slice(&3u32.to_ne_bytes());
+        expected.extend(nla(IFA_LOCAL, &[198, 18, 0, 1]));
+        expected.extend(nla(IFA_ADDRESS, &[198, 18, 0, 1]));
         assert_eq!(bytes, expected);
     }
 }

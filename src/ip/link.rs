@@ -146,11 +146,12 @@ fn request(payload: Vec<u8>, flags: u16) -> NetlinkMessage<Raw> {
     raw(RTM_NEWLINK, flags, payload)
 }
 
-#[cfg(all(test, target_endian = "little"))]
+#[cfg(test)]
 mod tests {
     //! Bytes as strace showed them for iproute2 6.1, each named after the command that sent
     //! them, with our sequence number (0) and our descriptors.
     use super::*;
+    use crate::netlink::golden::{header as nlmsghdr, nla, u32_nla};
     use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST};
 
     #[test]
@@ -168,20 +169,27 @@ mod tests {
         out
     }
 
-    fn header(len: u8, flags: u16, index: u8, up: bool) -> Vec<u8> {
-        let mut bytes = vec![len, 0, 0, 0, 16, 0];
-        bytes.extend_from_slice(&flags.to_le_bytes());
-        bytes.extend_from_slice(&[0; 8]);
-        bytes.extend_from_slice(&[0, 0, 0, 0, index, 0, 0, 0]);
-        bytes.extend_from_slice(if up { &[1, 0, 0, 0, 1, 0, 0, 0] } else { &[0; 8] });
+    /// RTM_NEWLINK's netlink header and struct ifinfomsg (family, type, index, flags, change).
+    fn header(len: u32, flags: u16, index: u32, up: bool) -> Vec<u8> {
+        let mut bytes = nlmsghdr(len, RTM_NEWLINK, flags, 0);
+        bytes.extend(ifinfomsg(index, up.then_some(true)).as_flattened());
         bytes
     }
 
     /// An open file standing in for a namespace file, and its descriptor's number.
-    fn some_ns() -> (Destination, u8) {
+    fn some_ns() -> (Destination, u32) {
         let file = File::open("/dev/null").unwrap();
-        let fd = u8::try_from(file.as_raw_fd()).unwrap();
+        let fd = u32::try_from(file.as_raw_fd()).unwrap();
         (Destination::Named(file), fd)
+    }
+
+    #[test]
+    fn the_ifinfomsg_is_family_type_index_flags_change() {
+        let mut expected = [0u8; 16];
+        expected[4..8].copy_from_slice(&7u32.to_ne_bytes());
+        expected[8..12].copy_from_slice(&1u32.to_ne_bytes());
+        expected[12..].copy_from_slice(&1u32.to_ne_bytes());
+        assert_eq!(ifinfomsg(7, Some(true)).as_flattened(), expected);
     }
 
     #[test]
@@ -191,15 +199,15 @@ mod tests {
         let end = End { name: Some("v0".into()), netns: Some(x), mtu: Some(1400), address: None };
         let peer = End { name: Some("v1".into()), netns: Some(y), ..End::default() };
         let mut expected = header(108, 0x605, 0, false);
-        expected.extend_from_slice(&[8, 0, 4, 0, 0x78, 5, 0, 0]); // IFLA_MTU 1400
-        expected.extend_from_slice(&[8, 0, 28, 0, x_fd, 0, 0, 0]); // IFLA_NET_NS_FD
-        expected.extend_from_slice(&[7, 0, 3, 0, b'v', b'0', 0, 0]); // IFLA_IFNAME "v0"
-        expected.extend_from_slice(&[52, 0, 18, 0]); // IFLA_LINKINFO
-        expected.extend_from_slice(&[8, 0, 1, 0, b'v', b'e', b't', b'h']); // IFLA_INFO_KIND
-        expected.extend_from_slice(&[40, 0, 2, 0, 36, 0, 1, 0]); // IFLA_INFO_DATA, VETH_INFO_PEER
-        expected.extend_from_slice(&[0; 16]); // the peer's ifinfomsg
-        expected.extend_from_slice(&[8, 0, 28, 0, y_fd, 0, 0, 0]); // IFLA_NET_NS_FD
-        expected.extend_from_slice(&[7, 0, 3, 0, b'v', b'1', 0, 0]); // IFLA_IFNAME "v1"
+        expected.extend(u32_nla(IFLA_MTU, 1400));
+        expected.extend(u32_nla(IFLA_NET_NS_FD, x_fd));
+        expected.extend(nla(IFLA_IFNAME, b"v0\0"));
+        let mut peer_end = [0u8; 16].to_vec(); // the peer's ifinfomsg
+        peer_end.extend(u32_nla(IFLA_NET_NS_FD, y_fd));
+        peer_end.extend(nla(IFLA_IFNAME, b"v1\0"));
+        let mut info = nla(IFLA_INFO_KIND, b"veth"); // without a NUL, as iproute2 sends it
+        info.extend(nla(IFLA_INFO_DATA, &nla(VETH_INFO_PEER, &peer_end)));
+        expected.extend(nla(IFLA_LINKINFO, &info));
         assert_eq!(bytes_of(veth(&end, &peer)), expected);
     }
 
@@ -209,9 +217,9 @@ mod tests {
         let (ns, fd) = some_ns();
         let change = Change { name: Some("e0".into()), up: Some(true), mtu: Some(1300) };
         let mut expected = header(56, 5, 5, true);
-        expected.extend_from_slice(&[8, 0, 28, 0, fd, 0, 0, 0]);
-        expected.extend_from_slice(&[8, 0, 4, 0, 0x14, 5, 0, 0]);
-        expected.extend_from_slice(&[7, 0, 3, 0, b'e', b'0', 0, 0]);
+        expected.extend(u32_nla(IFLA_NET_NS_FD, fd));
+        expected.extend(u32_nla(IFLA_MTU, 1300));
+        expected.extend(nla(IFLA_IFNAME, b"e0\0"));
         assert_eq!(bytes_of(set(5, Some(&ns), &change)), expected);
     }
 
@@ -219,7 +227,7 @@ mod tests {
     fn move_to_a_process_namespace() {
         // ip link set dev v3 netns 1 (v3 has index 7)
         let mut expected = header(40, 5, 7, false);
-        expected.extend_from_slice(&[8, 0, 19, 0, 1, 0, 0, 0]); // IFLA_NET_NS_PID 1
+        expected.extend(u32_nla(IFLA_NET_NS_PID, 1));
         assert_eq!(bytes_of(set(7, Some(&Destination::Pid(1)), &Change::default())), expected);
     }
 }

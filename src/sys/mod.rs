@@ -1,5 +1,8 @@
 //! The only `unsafe` in netns: thin wrappers named after the kernel calls, each turning the C
 //! convention (-1 and errno) into `io::Result`. Nothing here knows about names or messages.
+//! Start-up (start.rs) and the allocator (arena.rs) live here too, being unsafe by nature.
+
+#![allow(unsafe_code)]
 
 use std::ffi::{CStr, CString, OsStr, OsString};
 use std::io;

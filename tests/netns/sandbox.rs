@@ -5,6 +5,9 @@
 //! Namespaces belong to a thread: everything here acts on the calling thread only, and the
 //! processes it spawns inherit that thread's namespaces. When the thread ends, its namespaces go.
 
+// The suite's sys layer: the one place its unsafe code may live.
+#![allow(unsafe_code)]
+
 use std::ffi::{CString, OsStr};
 use std::fs::{File, OpenOptions};
 use std::io;
