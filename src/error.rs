@@ -1,10 +1,15 @@
-//! The message catalogue: every line netns writes to stderr, in iproute2's words, with the exit
-//! status `ip` gives for it. Names are bytes, not text: they are printed exactly as given.
+//! The message catalogue: every line netns writes to stderr, each as one template in iproute2's
+//! words, with the exit status `ip` gives for it. Names are bytes, not text: they are printed
+//! exactly as given.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
+
+use crate::enter::Step;
+use crate::out::push_decimal;
+use crate::paths::RUN_DIR;
 
 /// The name we were started under decides whose command line we speak and how we call
 /// ourselves in messages: `ip netns ...` or `netns ...`.
@@ -33,12 +38,12 @@ impl Prog {
 
 #[derive(Debug)]
 pub enum Error {
-    // Usage errors: `ip` exits 255 for these, and a batch ends on them at once.
     Usage,
     IpUsage,
     InvalidName(OsString),
     UnknownCommand(OsString),
     UnknownOption(OsString),
+    /// A reason that ends in a newline gets a blank line after it, as in iproute2.
     InvalidArg {
         arg: OsString,
         why: &'static str,
@@ -50,9 +55,12 @@ pub enum Error {
     NameAndDev,
     Incomplete,
     ArgRequired(&'static str),
-    /// Entering a namespace failed; `ip` reports these with 255 too.
-    Enter(Enter),
-    // Operational failures: exit 1.
+    /// Entering the namespace `name` stopped at `step`.
+    Enter {
+        name: OsString,
+        step: Step,
+        err: io::Error,
+    },
     UnknownObject(OsString),
     /// No other ip to hand an object to.
     NoSystemIp(OsString),
@@ -102,10 +110,12 @@ pub enum Error {
     CommandFailed(OsString, usize),
     /// Talking to the kernel failed before it could answer.
     Talk(io::Error),
-    /// The kernel refused a request: `ip` exits 2.
+    /// The kernel refused a request.
     Kernel(Kernel),
     /// A dump the kernel broke off.
     Dump(Kernel),
+    /// Start-up could not make the relocated pointers read-only.
+    Relro(io::Error),
     /// A command run by a batch line or `-all exec` was killed: `ip` gives up at once.
     Killed,
     /// Failure already reported line by line; only the status is left to give.
@@ -122,21 +132,30 @@ pub struct Bind {
     err: io::Error,
 }
 
-/// The steps of entering a namespace, each with iproute2's message.
-#[derive(Debug)]
-pub enum Enter {
-    Open(OsString, io::Error),
-    Setns(OsString, io::Error),
-    Unshare(io::Error),
-    Rslave(io::Error),
-    Sysfs(io::Error),
-}
-
 /// A refusal from the kernel, with its extended-ack text when it gave one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kernel {
     pub errno: i32,
     pub message: Option<String>,
+}
+
+/// A value put into a message template.
+enum Arg<'a> {
+    Bytes(&'a [u8]),
+    Errno(i32),
+    Int(i64),
+}
+
+fn b(bytes: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> Arg<'_> {
+    Arg::Bytes(bytes.as_ref().as_bytes())
+}
+
+fn e(err: &io::Error) -> Arg<'static> {
+    Arg::Errno(err.raw_os_error().unwrap_or(libc::EIO))
+}
+
+fn t(text: &str) -> Arg<'_> {
+    Arg::Bytes(text.as_bytes())
 }
 
 impl Error {
@@ -156,10 +175,55 @@ impl Error {
             | Error::NameAndDev
             | Error::Incomplete
             | Error::ArgRequired(_)
-            | Error::Enter(_) => 255,
+            | Error::Enter { .. } => 255,
             Error::Kernel(_) | Error::Talk(_) => 2,
             Error::Status(code) => u8::try_from(*code).unwrap_or(1),
-            _ => 1,
+            Error::UnknownObject(_)
+            | Error::NoSystemIp(_)
+            | Error::Lladdr(_)
+            | Error::BadPrefix(_)
+            | Error::NoDev
+            | Error::NoDevice(_)
+            | Error::NoName
+            | Error::NoNameAndPid
+            | Error::NoNsid
+            | Error::NoCommand
+            | Error::ExtraArgs
+            | Error::InvalidPid(_)
+            | Error::NotAPid(_)
+            | Error::Mkdir(_)
+            | Error::Flock(_)
+            | Error::OpenRunDir(_)
+            | Error::MakeShared(_)
+            | Error::MakePrivate(_)
+            | Error::BindRunDir(_)
+            | Error::CreateFile(..)
+            | Error::Unshare(..)
+            | Error::Bind(_)
+            | Error::RemoveFile(..)
+            | Error::OpenDir(_)
+            | Error::OpenDirTight(_)
+            | Error::OpenNamed(..)
+            | Error::OpenUnnamed(_)
+            | Error::OpenProc(_)
+            | Error::InotifyInit(_)
+            | Error::InotifyWatch(_)
+            | Error::Read(_)
+            | Error::Write(_)
+            | Error::Exec(..)
+            | Error::Fork(_)
+            | Error::Wait(_)
+            | Error::Rtnetlink
+            | Error::SendDump(_)
+            | Error::BatchOpen(..)
+            | Error::Unterminated
+            | Error::TooManyArgs
+            | Error::MissingContinuation
+            | Error::CommandFailed(..)
+            | Error::Dump(_)
+            | Error::Relro(_)
+            | Error::Killed
+            | Error::Reported => 1,
         }
     }
 
@@ -167,162 +231,194 @@ impl Error {
     /// exit() rather than returning: usage errors and a killed child.
     pub fn ends_batch(&self) -> bool {
         matches!(self, Error::Killed)
-            || (self.exit_code() == 255 && !matches!(self, Error::Enter(_)))
+            || (self.exit_code() == 255 && !matches!(self, Error::Enter { .. }))
     }
 
     /// The message as bytes, newline included; empty for failures already reported.
     pub fn render(&self, prog: Prog) -> Vec<u8> {
-        let mut m = Msg::default();
-        match self {
-            Error::Usage => m.raw(&netns_usage(prog)),
-            Error::IpUsage => m.raw(IP_USAGE.as_bytes()),
-            Error::InvalidName(name) => m.s("Invalid netns name \"").b(name).s("\""),
-            Error::UnknownCommand(word) => {
-                m.s("Command \"").b(word).s("\" is unknown, try \"").s(prog.netns()).s(" help\".")
-            }
+        let dir = t(RUN_DIR);
+        let text = match self {
+            Error::Usage => return netns_usage(prog),
+            Error::IpUsage => return IP_USAGE.as_bytes().to_vec(),
+            Error::InvalidName(name) => fill("Invalid netns name \"{name}\"", &[b(name)]),
+            Error::UnknownCommand(word) => fill(
+                "Command \"{word}\" is unknown, try \"{netns} help\".",
+                &[b(word), t(prog.netns())],
+            ),
             Error::UnknownOption(opt) => {
-                m.s("Option \"").b(opt).s("\" is unknown, try \"").s(prog.name()).s(" -help\".")
+                fill("Option \"{opt}\" is unknown, try \"{ip} -help\".", &[b(opt), t(prog.name())])
             }
-            // A reason that ends in a newline gets a blank line after it, as in iproute2.
             Error::InvalidArg { arg, why } => {
-                m.s("Error: argument \"").b(arg).s("\" is wrong: ").s(why).s("\n")
+                fill("Error: argument \"{arg}\" is wrong: {why}\n", &[b(arg), t(why)])
             }
-            Error::Duplicate { key, arg } => {
-                m.s("Error: duplicate \"").s(key).s("\": \"").b(arg).s("\" is the second value.")
-            }
+            Error::Duplicate { key, arg } => fill(
+                "Error: duplicate \"{key}\": \"{arg}\" is the second value.",
+                &[t(key), b(arg)],
+            ),
             Error::NameAndDev => {
-                m.s("both \"name\" and \"dev\" cannot be used when creating devices.")
+                fill("both \"name\" and \"dev\" cannot be used when creating devices.", &[])
             }
-            Error::Incomplete => m.s("Command line is not complete. Try option \"help\""),
-            Error::ArgRequired(what) => m.s("Error: argument \"").s(what).s("\" is required"),
-            Error::Enter(step) => step.render(&mut m),
+            Error::Incomplete => fill("Command line is not complete. Try option \"help\"", &[]),
+            Error::ArgRequired(what) => fill("Error: argument \"{what}\" is required", &[t(what)]),
+            Error::Enter { name, step, err } => match step {
+                Step::Open => open_named(name, err),
+                Step::Setns => fill(
+                    "setting the network namespace \"{name}\" failed: {err}",
+                    &[b(name), e(err)],
+                ),
+                Step::Unshare => fill("unshare failed: {err}", &[e(err)]),
+                Step::Rslave => fill("\"mount --make-rslave /\" failed: {err}", &[e(err)]),
+                Step::Sysfs => fill("mount of /sys failed: {err}", &[e(err)]),
+            },
             Error::UnknownObject(word) => {
-                m.s("Object \"").b(word).s("\" is unknown, try \"ip help\".")
+                fill("Object \"{word}\" is unknown, try \"ip help\".", &[b(word)])
             }
-            Error::NoSystemIp(word) => m
-                .s("Object \"")
-                .b(word)
-                .s("\" is for the system's ip, and there is no other ip or busybox on PATH."),
-            Error::Lladdr(word) => m.s("\"").b(word).s("\" is invalid lladdr."),
+            Error::NoSystemIp(word) => fill(
+                "Object \"{word}\" is for the system's ip, and there is no other ip or busybox on PATH.",
+                &[b(word)],
+            ),
+            Error::Lladdr(word) => fill("\"{word}\" is invalid lladdr.", &[b(word)]),
             Error::BadPrefix(word) => {
-                m.s("Error: any valid prefix is expected rather than \"").b(word).s("\".")
+                fill("Error: any valid prefix is expected rather than \"{word}\".", &[b(word)])
             }
-            Error::NoDev => m.s("Not enough information: \"dev\" argument is required."),
-            Error::NoDevice(dev) => m.s("Cannot find device \"").b(dev).s("\""),
-            Error::NoName => m.s("No netns name specified"),
-            Error::NoNameAndPid => m.s("No netns name and PID specified"),
-            Error::NoNsid => m.s("No nsid specified"),
-            Error::NoCommand => m.s("No command specified"),
-            Error::ExtraArgs => m.s("extra arguments specified"),
-            Error::InvalidPid(pid) => m.s("Invalid PID: ").b(pid),
-            Error::NotAPid(pid) => m.s("Specified string '").b(pid).s("' is not a pid"),
-            Error::Mkdir(e) => m.s("mkdir ").s(crate::netns::RUN_DIR).s(" failed: ").e(e),
-            Error::Flock(e) => m
-                .s("Warning: could not flock netns runtime directory \"")
-                .s(crate::netns::RUN_DIR)
-                .s("\": ")
-                .e(e),
-            Error::OpenRunDir(e) => m
-                .s("Cannot open netns runtime directory \"")
-                .s(crate::netns::RUN_DIR)
-                .s("\": ")
-                .e(e),
-            Error::MakeShared(e) => {
-                m.s("mount --make-shared ").s(crate::netns::RUN_DIR).s(" failed: ").e(e)
+            Error::NoDev => fill("Not enough information: \"dev\" argument is required.", &[]),
+            Error::NoDevice(dev) => fill("Cannot find device \"{dev}\"", &[b(dev)]),
+            Error::NoName => fill("No netns name specified", &[]),
+            Error::NoNameAndPid => fill("No netns name and PID specified", &[]),
+            Error::NoNsid => fill("No nsid specified", &[]),
+            Error::NoCommand => fill("No command specified", &[]),
+            Error::ExtraArgs => fill("extra arguments specified", &[]),
+            Error::InvalidPid(pid) => fill("Invalid PID: {pid}", &[b(pid)]),
+            Error::NotAPid(pid) => fill("Specified string '{pid}' is not a pid", &[b(pid)]),
+            Error::Mkdir(err) => fill("mkdir {dir} failed: {err}", &[dir, e(err)]),
+            Error::Flock(err) => fill(
+                "Warning: could not flock netns runtime directory \"{dir}\": {err}",
+                &[dir, e(err)],
+            ),
+            Error::OpenRunDir(err) => {
+                fill("Cannot open netns runtime directory \"{dir}\": {err}", &[dir, e(err)])
             }
-            Error::MakePrivate(e) => {
-                m.s("mount --make-private ").s(crate::netns::RUN_DIR).s(" failed: ").e(e)
+            Error::MakeShared(err) => {
+                fill("mount --make-shared {dir} failed: {err}", &[dir, e(err)])
             }
-            Error::BindRunDir(e) => m
-                .s("mount --bind ")
-                .s(crate::netns::RUN_DIR)
-                .s(" ")
-                .s(crate::netns::RUN_DIR)
-                .s(" failed: ")
-                .e(e),
-            Error::CreateFile(path, e) => {
-                m.s("Cannot create namespace file \"").b(path).s("\": ").e(e)
+            Error::MakePrivate(err) => {
+                fill("mount --make-private {dir} failed: {err}", &[dir, e(err)])
             }
-            Error::Unshare(name, e) => {
-                m.s("Failed to create a new network namespace \"").b(name).s("\": ").e(e)
+            Error::BindRunDir(err) => {
+                fill("mount --bind {dir} {dir} failed: {err}", &[dir, e(err)])
             }
-            Error::Bind(bind) => {
-                m.s("Bind ").b(&bind.source).s(" -> ").b(&bind.target).s(" failed: ").e(&bind.err)
+            Error::CreateFile(path, err) => {
+                fill("Cannot create namespace file \"{path}\": {err}", &[b(path), e(err)])
             }
-            Error::RemoveFile(path, e) => {
-                m.s("Cannot remove namespace file \"").b(path).s("\": ").e(e)
+            Error::Unshare(name, err) => fill(
+                "Failed to create a new network namespace \"{name}\": {err}",
+                &[b(name), e(err)],
+            ),
+            Error::Bind(bind) => fill(
+                "Bind {source} -> {target} failed: {err}",
+                &[b(&bind.source), b(&bind.target), e(&bind.err)],
+            ),
+            Error::RemoveFile(path, err) => {
+                fill("Cannot remove namespace file \"{path}\": {err}", &[b(path), e(err)])
             }
-            Error::OpenDir(e) => {
-                m.s("Failed to open directory ").s(crate::netns::RUN_DIR).s(": ").e(e)
+            Error::OpenDir(err) => fill("Failed to open directory {dir}: {err}", &[dir, e(err)]),
+            Error::OpenDirTight(err) => {
+                fill("Failed to open directory {dir}:{err}", &[dir, e(err)])
             }
-            Error::OpenDirTight(e) => {
-                m.s("Failed to open directory ").s(crate::netns::RUN_DIR).s(":").e(e)
+            Error::OpenNamed(name, err) => open_named(name, err),
+            Error::OpenUnnamed(err) => fill("Cannot open network namespace: {err}", &[e(err)]),
+            Error::OpenProc(err) => fill("Open of /proc failed: {err}", &[e(err)]),
+            Error::InotifyInit(err) => fill("inotify_init failed: {err}", &[e(err)]),
+            Error::InotifyWatch(err) => fill("inotify_add_watch failed: {err}", &[e(err)]),
+            Error::Read(err) => fill("read failed: {err}", &[e(err)]),
+            Error::Write(err) => fill("write failed: {err}", &[e(err)]),
+            Error::Exec(cmd, err) => fill("exec of \"{cmd}\" failed: {err}", &[b(cmd), e(err)]),
+            Error::Fork(err) => fill("fork: {err}", &[e(err)]),
+            Error::Wait(err) => fill("waitpid: {err}", &[e(err)]),
+            Error::Rtnetlink => fill("Cannot open rtnetlink", &[]),
+            Error::SendDump(err) => fill("Cannot send dump request: {err}", &[e(err)]),
+            Error::BatchOpen(file, err) => {
+                fill("Cannot open file \"{file}\" for reading: {err}", &[b(file), e(err)])
             }
-            Error::OpenNamed(name, e) => open_named(&mut m, name, e),
-            Error::OpenUnnamed(e) => m.s("Cannot open network namespace: ").e(e),
-            Error::OpenProc(e) => m.s("Open of /proc failed: ").e(e),
-            Error::InotifyInit(e) => m.s("inotify_init failed: ").e(e),
-            Error::InotifyWatch(e) => m.s("inotify_add_watch failed: ").e(e),
-            Error::Read(e) => m.s("read failed: ").e(e),
-            Error::Write(e) => m.s("write failed: ").e(e),
-            Error::Exec(cmd, e) => m.s("exec of \"").b(cmd).s("\" failed: ").e(e),
-            Error::Fork(e) => m.s("fork: ").e(e),
-            Error::Wait(e) => m.s("waitpid: ").e(e),
-            Error::Rtnetlink => m.s("Cannot open rtnetlink"),
-            Error::SendDump(e) => m.s("Cannot send dump request: ").e(e),
-            Error::BatchOpen(file, e) => {
-                m.s("Cannot open file \"").b(file).s("\" for reading: ").e(e)
-            }
-            Error::Unterminated => m.s("Unterminated quoted string"),
-            Error::TooManyArgs => m.s("Too many arguments to command"),
-            Error::MissingContinuation => m.s("Missing continuation line"),
+            Error::Unterminated => fill("Unterminated quoted string", &[]),
+            Error::TooManyArgs => fill("Too many arguments to command", &[]),
+            Error::MissingContinuation => fill("Missing continuation line", &[]),
             Error::CommandFailed(file, line) => {
-                m.s("Command failed ").b(file).s(":").int(*line as i64)
+                fill("Command failed {file}:{line}", &[b(file), Arg::Int(*line as i64)])
             }
-            Error::Talk(e) => m.s("RTNETLINK answers: ").e(e),
-            Error::Kernel(k) => k.render(&mut m),
-            Error::Dump(k) => k.render(&mut m).s("\nDump terminated"),
+            Error::Talk(err) => fill("RTNETLINK answers: {err}", &[e(err)]),
+            Error::Kernel(kernel) => kernel.render(),
+            Error::Dump(kernel) => {
+                let mut text = kernel.render();
+                text.extend_from_slice(b"\nDump terminated");
+                text
+            }
+            Error::Relro(err) => fill("Cannot make RELRO read-only: {err}", &[e(err)]),
             Error::Killed | Error::Reported | Error::Status(_) => return Vec::new(),
         };
-        m.line()
-    }
-}
-
-impl Enter {
-    fn render<'m>(&self, m: &'m mut Msg) -> &'m mut Msg {
-        match self {
-            Enter::Open(name, e) => open_named(m, name, e),
-            Enter::Setns(name, e) => {
-                m.s("setting the network namespace \"").b(name).s("\" failed: ").e(e)
-            }
-            Enter::Unshare(e) => m.s("unshare failed: ").e(e),
-            Enter::Rslave(e) => m.s("\"mount --make-rslave /\" failed: ").e(e),
-            Enter::Sysfs(e) => m.s("mount of /sys failed: ").e(e),
-        }
+        finish_line(text)
     }
 }
 
 impl Kernel {
-    fn render<'m>(&self, m: &'m mut Msg) -> &'m mut Msg {
+    fn render(&self) -> Vec<u8> {
         match &self.message {
-            Some(text) if text.ends_with('.') => m.s("Error: ").s(text),
-            Some(text) => m.s("Error: ").s(text).s("."),
-            None => m.s("RTNETLINK answers: ").errno(self.errno),
+            Some(text) if text.ends_with('.') => fill("Error: {text}", &[t(text)]),
+            Some(text) => fill("Error: {text}.", &[t(text)]),
+            None => fill("RTNETLINK answers: {err}", &[Arg::Errno(self.errno)]),
         }
     }
 }
 
-fn open_named<'m>(m: &'m mut Msg, name: &OsStr, e: &io::Error) -> &'m mut Msg {
-    m.s("Cannot open network namespace \"").b(name).s("\": ").e(e)
+fn open_named(name: &OsString, err: &io::Error) -> Vec<u8> {
+    fill("Cannot open network namespace \"{name}\": {err}", &[b(name), e(err)])
 }
 
-/// The program cannot make its relocated pointers read-only: it says so and stops, as musl's
-/// dynamic loader does when RELRO protection fails. Returns the exit status.
-pub fn relro_failed(err: &io::Error) -> u8 {
-    let mut m = Msg::default();
-    m.s("Cannot make RELRO read-only: ").e(err);
-    let _ = io::stderr().write_all(&m.line());
-    1
+/// A template with its `{...}` placeholders replaced by `args`, in order: the names inside the
+/// braces are there for the reader (and for grep), and a placeholder used twice takes the same
+/// argument each time it appears under the same name.
+fn fill(template: &str, args: &[Arg<'_>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(template.len() + 32);
+    let mut names: Vec<&str> = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.extend_from_slice(&rest.as_bytes()[..open]);
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + close];
+        let index = names.iter().position(|n| *n == name).unwrap_or_else(|| {
+            names.push(name);
+            names.len() - 1
+        });
+        match args.get(index) {
+            Some(Arg::Bytes(bytes)) => out.extend_from_slice(bytes),
+            Some(Arg::Errno(errno)) => out.extend_from_slice(strerror(*errno).as_slice()),
+            Some(Arg::Int(n)) => push_decimal(&mut out, *n),
+            None => {}
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.extend_from_slice(rest.as_bytes());
+    out
+}
+
+/// One-line messages get their newline; multi-line texts already end in one.
+fn finish_line(mut text: Vec<u8>) -> Vec<u8> {
+    if text.last() != Some(&b'\n') {
+        text.push(b'\n');
+    }
+    text
+}
+
+/// strerror() as glibc words it.
+fn strerror(errno: i32) -> Vec<u8> {
+    match usize::try_from(errno).ok().and_then(|i| ERRNO_TEXT.split('\n').nth(i)) {
+        Some(text) => text.as_bytes().to_vec(),
+        None => {
+            let mut text = b"Unknown error ".to_vec();
+            push_decimal(&mut text, errno.into());
+            text
+        }
+    }
 }
 
 /// Writes a failure's message to stderr.
@@ -335,72 +431,6 @@ pub fn report(err: &Error, prog: Prog) {
 /// program, so they need not know under which name we run.
 pub fn warn(err: &Error) {
     report(err, Prog::Netns);
-}
-
-/// A message built from text and raw bytes.
-#[derive(Default)]
-struct Msg(Vec<u8>);
-
-impl Msg {
-    fn s(&mut self, text: &str) -> &mut Self {
-        self.0.extend_from_slice(text.as_bytes());
-        self
-    }
-
-    fn b(&mut self, bytes: impl AsRef<OsStr>) -> &mut Self {
-        self.0.extend_from_slice(bytes.as_ref().as_bytes());
-        self
-    }
-
-    fn e(&mut self, err: &io::Error) -> &mut Self {
-        self.errno(err.raw_os_error().unwrap_or(libc::EIO))
-    }
-
-    /// strerror() as glibc words it.
-    fn errno(&mut self, errno: i32) -> &mut Self {
-        match usize::try_from(errno).ok().and_then(|i| ERRNO_TEXT.split('\n').nth(i)) {
-            Some(text) => self.s(text),
-            None => self.s("Unknown error ").int(errno.into()),
-        }
-    }
-
-    fn int(&mut self, n: i64) -> &mut Self {
-        push_decimal(&mut self.0, n);
-        self
-    }
-
-    fn raw(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.extend_from_slice(bytes);
-        self
-    }
-
-    /// The finished message: multi-line texts already end in a newline, one-liners get theirs.
-    fn line(self) -> Vec<u8> {
-        let mut bytes = self.0;
-        if bytes.last() != Some(&b'\n') {
-            bytes.push(b'\n');
-        }
-        bytes
-    }
-}
-
-/// printf's `%d`, written straight into the output.
-pub fn push_decimal(out: &mut Vec<u8>, n: i64) {
-    if n < 0 {
-        out.push(b'-');
-    }
-    let mut digits = [0; 20];
-    let mut at = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// `ip netns help`: the same text as iproute2's, with our own name where we run as `netns`.
@@ -601,9 +631,7 @@ mod tests {
     use super::*;
 
     fn errno(errno: i32) -> String {
-        let mut m = Msg::default();
-        m.errno(errno);
-        String::from_utf8(m.0).unwrap()
+        String::from_utf8(strerror(errno)).unwrap()
     }
 
     #[test]
@@ -616,12 +644,31 @@ mod tests {
         assert_eq!(errno(-1), "Unknown error -1");
     }
 
+    fn text(err: Error) -> String {
+        String::from_utf8(err.render(Prog::Ip)).unwrap()
+    }
+
     #[test]
-    fn decimals_as_printf_writes_them() {
-        for n in [0, 7, -7, 10, 1234567890, i64::MIN, i64::MAX] {
-            let mut out = Vec::new();
-            push_decimal(&mut out, n);
-            assert_eq!(out, n.to_string().as_bytes());
-        }
+    fn templates_are_filled_in_order_and_by_name() {
+        let busy = || io::Error::from_raw_os_error(libc::EBUSY);
+        assert_eq!(
+            text(Error::BindRunDir(busy())),
+            format!("mount --bind {RUN_DIR} {RUN_DIR} failed: Device or resource busy\n")
+        );
+        assert_eq!(
+            text(Error::bind("/a".into(), "/b".into(), busy())),
+            "Bind /a -> /b failed: Device or resource busy\n"
+        );
+        assert_eq!(
+            text(Error::UnknownCommand("x".into())),
+            "Command \"x\" is unknown, try \"ip netns help\".\n"
+        );
+        assert_eq!(text(Error::CommandFailed("f".into(), 12)), "Command failed f:12\n");
+        assert_eq!(
+            text(Error::InvalidArg { arg: "x".into(), why: "Invalid \"mtu\" value\n" }),
+            "Error: argument \"x\" is wrong: Invalid \"mtu\" value\n\n"
+        );
+        let refused = Kernel { errno: libc::EEXIST, message: Some("Peer exists".into()) };
+        assert_eq!(text(Error::Dump(refused)), "Error: Peer exists.\nDump terminated\n");
     }
 }

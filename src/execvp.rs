@@ -8,27 +8,23 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use crate::error::Error;
 use crate::sys;
 
 /// glibc's search path when PATH is unset (confstr's _CS_PATH).
 const DEFAULT_PATH: &str = "/bin:/usr/bin";
 
+fn errno(code: i32) -> io::Error {
+    io::Error::from_raw_os_error(code)
+}
+
 /// Runs `argv` in place of this process; returns only the reason it could not.
-pub fn execvp(argv: &[OsString]) -> Error {
-    let Some(file) = argv.first() else {
-        return Error::NoCommand;
+pub fn execvp(argv: &[OsString]) -> io::Error {
+    let Some(file) = argv.first().filter(|file| !file.is_empty()) else {
+        return errno(libc::ENOENT);
     };
-    let failed = |e| Error::Exec(file.clone(), e);
-    let Ok(args) = argv.iter().map(|a| CString::new(a.as_bytes())).collect::<Result<Vec<_>, _>>()
-    else {
-        return failed(io::Error::from_raw_os_error(libc::EINVAL));
-    };
-    if file.is_empty() {
-        return failed(io::Error::from_raw_os_error(libc::ENOENT));
-    }
+    let Some(args) = c_strings(argv) else { return errno(libc::EINVAL) };
     if file.as_bytes().contains(&b'/') {
-        return failed(exec_file(file, &args));
+        return exec_file(file, &args);
     }
     let path = env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
     let mut denied = false;
@@ -39,25 +35,29 @@ pub fn execvp(argv: &[OsString]) -> Error {
         match err.raw_os_error() {
             Some(libc::EACCES) => denied = true,
             Some(libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT) => {}
-            _ => return failed(err),
+            _ => return err,
         }
     }
-    failed(io::Error::from_raw_os_error(if denied { libc::EACCES } else { libc::ENOENT }))
+    errno(if denied { libc::EACCES } else { libc::ENOENT })
 }
 
 /// Runs the program at `path` with `argv` in place of this process; returns only why it could not.
-pub fn exec_at(path: &Path, argv: &[OsString]) -> Error {
-    let failed = |e| Error::Exec(path.as_os_str().to_owned(), e);
-    match argv.iter().map(|a| CString::new(a.as_bytes())).collect::<Result<Vec<_>, _>>() {
-        Ok(args) => failed(exec_file(path.as_os_str(), &args)),
-        Err(_) => failed(io::Error::from_raw_os_error(libc::EINVAL)),
+pub fn exec_at(path: &Path, argv: &[OsString]) -> io::Error {
+    match c_strings(argv) {
+        Some(args) => exec_file(path.as_os_str(), &args),
+        None => errno(libc::EINVAL),
     }
+}
+
+/// The arguments as C strings; none of them can hold a NUL byte.
+fn c_strings(argv: &[OsString]) -> Option<Vec<CString>> {
+    argv.iter().map(|a| CString::new(a.as_bytes()).ok()).collect()
 }
 
 /// execve() of one file; a file the kernel cannot execute is handed to /bin/sh as a script.
 fn exec_file(file: &OsStr, args: &[CString]) -> io::Error {
     let Ok(path) = CString::new(file.as_bytes()) else {
-        return io::Error::from_raw_os_error(libc::EINVAL);
+        return errno(libc::EINVAL);
     };
     let err = sys::execve(&path, args);
     if err.raw_os_error() != Some(libc::ENOEXEC) {

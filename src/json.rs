@@ -1,7 +1,7 @@
 //! The JSON that `ip -j` prints for `list` and `list-id`: an array of flat objects, laid out
 //! byte for byte as iproute2's writer lays it out, plain or pretty.
 
-use crate::error::push_decimal;
+use crate::out::push_decimal;
 
 /// An array of objects being written.
 pub struct Array {

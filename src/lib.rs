@@ -1,37 +1,118 @@
 //! netns: iproute2's `ip netns` as one small static binary. Started as `netns`, it takes what
 //! `ip netns` takes; started as `ip`, it takes `ip`'s own command line. The library is the whole
-//! program but for `main`; it is a library so that fuzz targets can reach the parsers.
+//! program but for `main`; what it shows of itself is what `main` needs, and `fuzz`, the entry
+//! of the fuzz targets.
+//!
+//! A run, top to bottom: start-up hardening; the global options (`cli`); then one command line,
+//! or a batch file's lines, each parsed once into a `cli::Line` and dispatched once: a netns
+//! command to `cmd`, a link or address command or a hand-over to the system's ip to `ip`.
 
-pub mod addr;
-pub mod cli;
-pub mod cmd;
-pub mod enter;
-pub mod error;
-pub mod execvp;
-pub mod handoff;
-pub mod json;
-pub mod link;
-pub mod netlink;
-pub mod netns;
-pub mod sys;
+mod child;
+mod cli;
+mod cmd;
+mod enter;
+mod error;
+mod execvp;
+pub mod fuzz;
+mod ip;
+mod json;
+mod netlink;
+mod netns;
+mod out;
+mod paths;
+mod sys;
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::os::fd::AsFd;
 
-use cli::Start;
-use error::{Error, Prog};
+pub use error::Prog;
+pub use sys::arena::Arena;
+pub use sys::start::Args;
 
-/// Everything after the program name: options, then the command line or the batch file.
-pub fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
+use cli::{Batch, Line, Options, Start};
+use error::Error;
+
+/// Everything after the program name, run: the exit status.
+pub fn main(prog: Prog, args: &[OsString]) -> u8 {
+    let result = sys::start::protect_relro().map_err(Error::Relro).and_then(|()| run(prog, args));
+    match result {
+        Ok(()) => 0,
+        Err(err) => {
+            error::report(&err, prog);
+            err.exit_code()
+        }
+    }
+}
+
+/// The options, then the command line or the batch file.
+fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
     let (opts, words) = match cli::parse_options(prog, args)? {
-        Start::Version => return cmd::print(error::version(prog).as_bytes()),
-        Start::Help => return cmd::print(&error::netns_help()),
+        Start::Version => return out::print(error::version(prog).as_bytes()),
+        Start::Help => return out::print(&error::netns_help()),
         Start::Run(opts, words) => (opts, words),
     };
     // The network namespace is all that -n has to change for the netns and link commands we
     // carry out; ip also builds a mount namespace, in which `ip -n A netns add X` binds X
     // where nobody sees it. Commands for the system's ip get that mount namespace too.
-    if let Some(name) = &opts.netns {
-        enter::join(name)?;
+    if let Some(name) = &opts.enter {
+        enter::join(name).map_err(|failed| enter::error(name, failed))?;
     }
-    cmd::run(prog, &opts, words)
+    match &opts.batch {
+        Some(file) => batch(prog, &opts, file),
+        None => dispatch(cli::parse_line(prog, opts.all, words, false)?, &opts, false),
+    }
+}
+
+/// One parsed line, to the code that carries it out.
+fn dispatch(line: Line<'_>, opts: &Options, batch: bool) -> Result<(), Error> {
+    match line {
+        Line::Netns(command) => {
+            cmd::run(command, &cmd::Ctx { json: opts.json, pretty: opts.pretty, batch })
+        }
+        Line::Link(command) => ip::link(command),
+        Line::Address(command) => ip::address(command),
+        Line::HandOver { words, known } => ip::hand_over(opts, words, batch, known),
+    }
+}
+
+/// `-batch FILE`: one command per line, as `ip -batch` runs them.
+fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
+    // Standard input is read through a copy of its descriptor, so that one reader serves both.
+    let input = match file.as_encoded_bytes() {
+        b"-" => io::stdin().as_fd().try_clone_to_owned().map(File::from),
+        _ => File::open(file),
+    };
+    let input = input.map_err(|e| Error::BatchOpen(file.to_owned(), e))?;
+    let mut lines = Batch::new(BufReader::new(input));
+    let mut failed = false;
+    loop {
+        let words = match lines.next_command() {
+            Ok(Some(words)) => words,
+            Ok(None) => break,
+            // iproute2 says so, and stops reading as at the end of the file.
+            Err(Error::MissingContinuation) => {
+                error::warn(&Error::MissingContinuation);
+                break;
+            }
+            Err(err) => return Err(err),
+        };
+        if words.is_empty() {
+            continue;
+        }
+        let outcome = cli::parse_line(prog, opts.all, &words, true)
+            .and_then(|line| dispatch(line, opts, true));
+        let Err(err) = outcome else { continue };
+        if err.ends_batch() {
+            return Err(err);
+        }
+        error::report(&err, prog);
+        error::warn(&Error::CommandFailed(file.to_owned(), lines.line));
+        failed = true;
+        if !opts.force {
+            break;
+        }
+    }
+    if failed { Err(Error::Reported) } else { Ok(()) }
 }

@@ -4,8 +4,7 @@
 
 use std::os::unix::ffi::OsStrExt;
 
-use netns::error::{self, Prog};
-use netns::sys::{Arena, Args};
+use netns::{Arena, Args, Prog};
 
 #[global_allocator]
 static ALLOCATOR: Arena = Arena::new();
@@ -15,13 +14,7 @@ netns::entry!(start);
 fn start(args: Args) -> u8 {
     let args = args.to_vec();
     let prog = prog_of(args.first().map_or(&[][..], |argv0| argv0.as_bytes()));
-    match netns::run(prog, args.get(1..).unwrap_or_default()) {
-        Ok(()) => 0,
-        Err(err) => {
-            error::report(&err, prog);
-            err.exit_code()
-        }
-    }
+    netns::main(prog, args.get(1..).unwrap_or_default())
 }
 
 /// Under the name `ip` (a link or a copy), we speak `ip`'s command line.

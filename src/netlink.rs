@@ -13,14 +13,20 @@ use netlink_packet_core::{
 use netlink_packet_route::nsid::NsidAttribute;
 use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
 
-use crate::error::Kernel;
+use crate::error::{Error, Kernel};
 
-const RTM_NEWNSID: u16 = 88;
-const RTM_GETNSID: u16 = 90;
+use libc::{RTM_GETNSID, RTM_NEWNSID};
+
+// What the libc crate does not carry of the kernel's netlink headers.
+/// linux/netlink.h: the extended-ack attribute with the error's text.
 const NLMSGERR_ATTR_MSG: u16 = 1;
+/// linux/netlink.h: the length of struct nlmsghdr.
 const NLMSG_HDRLEN: usize = 16;
+/// linux/net_namespace.h: a peer's id, and (asked relative to a target) its id here.
 const NETNSA_NSID: u16 = 1;
 const NETNSA_CURRENT_NSID: u16 = 5;
+/// linux/veth.h: the attribute that holds a veth pair's other end.
+pub const VETH_INFO_PEER: u16 = 1;
 /// Lookups sent in one datagram: enough to save the round trips, few enough that the replies
 /// fit the receive buffer and the open namespace files stay well under the descriptor limit.
 pub const BATCH: usize = 64;
@@ -100,6 +106,20 @@ impl Peer {
 pub enum Failure {
     Io(io::Error),
     Kernel(Kernel),
+}
+
+impl From<Failure> for Error {
+    fn from(failure: Failure) -> Error {
+        match failure {
+            Failure::Kernel(kernel) => Error::Kernel(kernel),
+            Failure::Io(e) => Error::Talk(e),
+        }
+    }
+}
+
+/// A route netlink socket, or the message ip gives when there is none.
+pub fn open() -> Result<Rtnl, Error> {
+    Rtnl::open().map_err(|_| Error::Rtnetlink)
 }
 
 impl From<io::Error> for Failure {
@@ -276,7 +296,9 @@ pub fn split(mut bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
     let mut replies = Vec::new();
     while !bytes.is_empty() {
         let msg = first_message(bytes).ok_or_else(malformed)?;
-        replies.push((msg.sequence_number(), reply(&msg)?));
+        if let Some(reply) = reply(&msg)? {
+            replies.push((msg.sequence_number(), reply));
+        }
         bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
     }
     Ok(replies)
@@ -300,7 +322,7 @@ fn invalid(_: DecodeError) -> io::Error {
     malformed()
 }
 
-/// What one message from the kernel says (public for the fuzz target).
+/// What one message from the kernel says.
 pub enum Reply {
     Peer(Peer),
     Ack,
@@ -309,10 +331,10 @@ pub enum Reply {
 }
 
 /// What a message from the kernel says: an nsid message (the only kind we ask for), an ack,
-/// the end of a dump, or a refusal.
-fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
+/// the end of a dump, or a refusal; nothing for a message that says nothing (NLMSG_NOOP).
+fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Option<Reply>> {
     let payload = msg.payload();
-    Ok(match msg.message_type() {
+    Ok(Some(match msg.message_type() {
         NLMSG_ERROR => match errno_first(payload)? {
             (0, _) => Reply::Ack,
             (code, echoed) => {
@@ -326,9 +348,11 @@ fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
             (0, _) => Reply::Done,
             (code, tlvs) => Reply::Refused(refusal(code, tlvs)),
         },
-        NLMSG_NOOP | NLMSG_OVERRUN => Reply::Ack,
+        NLMSG_NOOP => return Ok(None),
+        // Messages were lost: what we would make of the rest could be wrong.
+        NLMSG_OVERRUN => return Err(io::Error::from_raw_os_error(libc::ENOBUFS)),
         _ => Reply::Peer(Peer::parse(payload)?),
-    })
+    }))
 }
 
 /// An error message and the end of a dump start with the (negative) errno; 0 is success.
@@ -365,20 +389,48 @@ fn ext_ack_text(tlvs: &[u8]) -> Option<String> {
     })
 }
 
-#[cfg(all(test, target_endian = "little"))]
-mod tests {
-    //! Bytes as strace showed them for iproute2 6.1 on kernel 6.18 (sequence number 0x6b03_1b2e),
-    //! each named after the command that produced them.
-    use super::*;
-
-    const SEQ: [u8; 4] = [0x2e, 0x1b, 0x03, 0x6b];
-
-    fn header(len: u8, kind: u8, flags: [u8; 2]) -> Vec<u8> {
-        let mut bytes = vec![len, 0, 0, 0, kind, 0, flags[0], flags[1]];
-        bytes.extend_from_slice(&SEQ);
+/// Netlink bytes written out field by field for the golden tests: strace's captures from a
+/// little-endian machine, stated in native order so that they hold on big-endian ones too.
+#[cfg(test)]
+pub mod golden {
+    /// struct nlmsghdr: length, type, flags, sequence number, port (0: the kernel's).
+    pub fn header(len: u32, kind: u16, flags: u16, seq: u32) -> Vec<u8> {
+        let mut bytes = len.to_ne_bytes().to_vec();
+        bytes.extend_from_slice(&kind.to_ne_bytes());
+        bytes.extend_from_slice(&flags.to_ne_bytes());
+        bytes.extend_from_slice(&seq.to_ne_bytes());
         bytes.extend_from_slice(&[0; 4]);
         bytes
     }
+
+    /// An attribute: its length (header included, padding not), type, value, padding.
+    pub fn nla(kind: u16, value: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(4 + value.len()).unwrap();
+        let mut bytes = len.to_ne_bytes().to_vec();
+        bytes.extend_from_slice(&kind.to_ne_bytes());
+        bytes.extend_from_slice(value);
+        bytes.resize(bytes.len().next_multiple_of(4), 0);
+        bytes
+    }
+
+    pub fn u32_nla(kind: u16, value: u32) -> Vec<u8> {
+        nla(kind, &value.to_ne_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Bytes as strace showed them for iproute2 6.1 on kernel 6.18 (sequence number 0x6b03_1b2e),
+    //! each named after the command that produced them.
+    use super::golden::{header, nla, u32_nla};
+    use super::*;
+
+    const SEQ: u32 = 0x6b03_1b2e;
+    const NETNSA_FD: u16 = 3;
+    const NLMSGERR_ATTR_OFFS: u16 = 2;
+    /// NLM_F_ACK_TLVS, and with NLM_F_CAPPED.
+    const ACK_TLVS: u16 = 0x200;
+    const CAPPED_TLVS: u16 = 0x300;
 
     fn bytes_of(msg: &NetlinkMessage<Raw>) -> Vec<u8> {
         let mut out = vec![0; msg.buffer_len()];
@@ -388,48 +440,48 @@ mod tests {
 
     /// `ip netns list`: RTM_GETNSID for the namespace file open as descriptor 6.
     fn get_by_fd() -> Vec<u8> {
-        let mut bytes = header(28, 90, [1, 0]);
-        bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 3, 0, 6, 0, 0, 0]);
+        let mut bytes = header(28, RTM_GETNSID, 1, SEQ);
+        bytes.extend_from_slice(&[0; 4]);
+        bytes.extend(u32_nla(NETNSA_FD, 6));
         bytes
     }
 
     /// `ip netns set a 20`: RTM_NEWNSID with the descriptor, then the id, asking for an ack.
     fn set_20() -> Vec<u8> {
-        let mut bytes = header(36, 88, [5, 0]);
-        bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 3, 0, 6, 0, 0, 0, 8, 0, 1, 0, 20, 0, 0, 0]);
+        let mut bytes = header(36, RTM_NEWNSID, 5, SEQ);
+        bytes.extend_from_slice(&[0; 4]);
+        bytes.extend(u32_nla(NETNSA_FD, 6));
+        bytes.extend(u32_nla(NETNSA_NSID, 20));
         bytes
     }
 
     fn already_assigned_tlvs() -> Vec<u8> {
-        let text = b"Peer netns already has a nsid assigned\0";
-        let mut tlvs = vec![43, 0, 1, 0];
-        tlvs.extend_from_slice(text);
-        tlvs.push(0);
-        tlvs.extend_from_slice(&[8, 0, 2, 0, 20, 0, 0, 0]);
+        let mut tlvs = nla(NLMSGERR_ATTR_MSG, b"Peer netns already has a nsid assigned\0");
+        tlvs.extend(u32_nla(NLMSGERR_ATTR_OFFS, 20));
         tlvs
     }
 
     #[test]
     fn requests_are_laid_out_as_iproute2s() {
-        let seq = u32::from_le_bytes(SEQ);
         let fd = NsidAttribute::Fd(6);
         assert_eq!(
-            bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, seq, vec![fd.clone()])),
+            bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, SEQ, vec![fd.clone()])),
             get_by_fd()
         );
         let set =
-            encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, seq, vec![fd, NsidAttribute::Id(20)]);
+            encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, SEQ, vec![fd, NsidAttribute::Id(20)]);
         assert_eq!(bytes_of(&set), set_20());
     }
 
     #[test]
     fn a_reply_gives_the_peers_id() {
         // `ip netns list`, namespace a with id 5.
-        let mut bytes = header(28, 88, [0, 0]);
-        bytes.extend_from_slice(&[0, 0, 0, 0, 8, 0, 1, 0, 5, 0, 0, 0]);
+        let mut bytes = header(28, RTM_NEWNSID, 0, SEQ);
+        bytes.extend_from_slice(&[0; 4]);
+        bytes.extend(u32_nla(NETNSA_NSID, 5));
         let replies = split(&bytes).unwrap();
         assert_eq!(replies.len(), 1);
-        assert!(matches!(replies[0], (0x6b03_1b2e, Reply::Peer(Peer { nsid: 5, current: None }))));
+        assert!(matches!(replies[0], (SEQ, Reply::Peer(Peer { nsid: 5, current: None }))));
     }
 
     fn refusal(bytes: &[u8]) -> Kernel {
@@ -446,14 +498,14 @@ mod tests {
             message: Some("Peer netns already has a nsid assigned".into()),
         };
         // As iproute2 received it: the whole request echoed, then the attributes.
-        let mut full = header(108, 2, [0, 2]);
-        full.extend_from_slice(&(-libc::EEXIST).to_le_bytes());
+        let mut full = header(108, NLMSG_ERROR, ACK_TLVS, SEQ);
+        full.extend_from_slice(&(-libc::EEXIST).to_ne_bytes());
         full.extend_from_slice(&set_20());
         full.extend_from_slice(&already_assigned_tlvs());
         assert_eq!(refusal(&full), expected);
         // As we receive it, with NETLINK_CAP_ACK: only the request's header echoed.
-        let mut capped = header(88, 2, [0, 3]);
-        capped.extend_from_slice(&(-libc::EEXIST).to_le_bytes());
+        let mut capped = header(88, NLMSG_ERROR, CAPPED_TLVS, SEQ);
+        capped.extend_from_slice(&(-libc::EEXIST).to_ne_bytes());
         capped.extend_from_slice(&set_20()[..16]);
         capped.extend_from_slice(&already_assigned_tlvs());
         assert_eq!(refusal(&capped), expected);
@@ -461,7 +513,7 @@ mod tests {
 
     #[test]
     fn an_ack_and_several_messages_in_one_datagram() {
-        let mut ack = header(36, 2, [0, 1]);
+        let mut ack = header(36, NLMSG_ERROR, 0x100, SEQ);
         ack.extend_from_slice(&[0; 4]);
         ack.extend_from_slice(&set_20()[..16]);
         let mut two = ack.clone();
@@ -469,6 +521,14 @@ mod tests {
         let replies = split(&two).unwrap();
         assert_eq!(replies.len(), 2);
         assert!(replies.iter().all(|r| matches!(r, (_, Reply::Ack))));
+    }
+
+    #[test]
+    fn a_noop_says_nothing_and_an_overrun_is_an_error() {
+        let noop = header(16, NLMSG_NOOP, 0, SEQ);
+        assert!(split(&noop).unwrap().is_empty());
+        let overrun = header(16, NLMSG_OVERRUN, 0, SEQ);
+        assert_eq!(split(&overrun).err().and_then(|e| e.raw_os_error()), Some(libc::ENOBUFS));
     }
 
     #[test]

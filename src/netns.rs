@@ -9,21 +9,10 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use crate::child::{self, Ended};
 use crate::error::Error;
-use crate::netlink::{self, Rtnl};
-use crate::sys::{self, Dir};
-
-/// Where named namespaces live; fixed at build time, as in iproute2 (`make NETNS_RUN_DIR=...`).
-pub const RUN_DIR: &str = match option_env!("NETNS_RUN_DIR") {
-    Some(dir) => dir,
-    None => "/var/run/netns",
-};
-
-/// Per-namespace files that `exec` puts over /etc (`make NETNS_ETC_DIR=...`).
-pub const ETC_DIR: &str = match option_env!("NETNS_ETC_DIR") {
-    Some(dir) => dir,
-    None => "/etc/netns",
-};
+use crate::paths::RUN_DIR;
+use crate::sys::{self, Dir, Exit};
 
 /// A name must stay a single entry of the run directory.
 pub fn valid_name(name: &OsStr) -> bool {
@@ -122,18 +111,18 @@ pub struct RunDir {
 }
 
 impl RunDir {
-    pub fn prepare() -> Result<RunDir, Error> {
+    /// The run directory, ready, and a warning if it could not be locked: the lock is a
+    /// safeguard, so the caller goes on without it.
+    pub fn prepare() -> Result<(RunDir, Option<Error>), Error> {
         make_dir()?;
         let lock = OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_DIRECTORY)
             .open(RUN_DIR)
             .map_err(Error::OpenRunDir)?;
-        if let Err(e) = lock.lock() {
-            crate::error::warn(&Error::Flock(e));
-        }
+        let warning = lock.lock().err().map(Error::Flock);
         make_shared()?;
-        Ok(RunDir { _lock: lock })
+        Ok((RunDir { _lock: lock }, warning))
     }
 
     /// Binds the namespace that `source` names onto a new entry `name`; on any failure the
@@ -177,23 +166,36 @@ impl Source {
     }
 }
 
+/// The steps of making a namespace for a new name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Create {
+    Unshare,
+    Bind,
+}
+
+impl child::Step for Create {
+    const ALL: &'static [Create] = &[Create::Unshare, Create::Bind];
+}
+
 /// The namespace is made in a forked child, which binds its own namespace and exits: our
 /// process never leaves its namespace, so there is nothing to switch back (`ip` switches back,
 /// and that is what fails inside a user namespace).
 fn create_bound(name: &OsStr, target: &Path) -> Result<(), Error> {
-    const UNSHARE: u8 = 0;
-    const BIND: u8 = 1;
-    let source = Source::New;
-    let outcome = sys::in_child(|| {
-        sys::unshare(sys::CLONE_NEWNET).map_err(|e| (UNSHARE, e))?;
-        sys::mount(Some(source.path().as_os_str()), target, None, sys::MS_BIND)
-            .map_err(|e| (BIND, e))
-    })
-    .map_err(Error::Fork)?;
-    outcome.map_err(|(step, err)| match step {
-        UNSHARE => Error::Unshare(name.to_owned(), err),
-        _ => Error::bind(source.path(), target.to_owned(), err),
-    })
+    let source = Source::New.path();
+    let ended = child::run(|| {
+        sys::unshare(sys::CLONE_NEWNET).map_err(|e| (Create::Unshare, e))?;
+        sys::mount(Some(source.as_os_str()), target, None, sys::MS_BIND)
+            .map_err(|e| (Create::Bind, e))
+    })?;
+    match ended {
+        Ended::Exited(Exit::Code(0)) => Ok(()),
+        Ended::Failed(Create::Unshare, err) => Err(Error::Unshare(name.to_owned(), err)),
+        Ended::Failed(Create::Bind, err) => Err(Error::bind(source, target.to_owned(), err)),
+        // Killed before it could say why: the work was not done.
+        Ended::Exited(_) => {
+            Err(Error::bind(source, target.to_owned(), io::Error::from_raw_os_error(libc::EINTR)))
+        }
+    }
 }
 
 /// Creates the run directory, and its parents if need be (an initramfs may have no /var/run
@@ -242,28 +244,4 @@ pub fn remove(name: &OsStr) -> Result<(), Error> {
     let path = path_of(name);
     let _ = sys::umount2(&path, sys::MNT_DETACH);
     fs::remove_file(&path).map_err(|e| Error::RemoveFile(path, e))
-}
-
-/// The id each named namespace has in ours (`None`: none assigned, or not a namespace at
-/// all), asked for in batches. The kernel's refusal of an entry that is no namespace (a stale
-/// plain file) is reported once, and the entry still counts.
-pub fn ids(rtnl: &mut Rtnl, listing: &Listing) -> Result<Vec<Option<i32>>, Error> {
-    let mut ids = Vec::with_capacity(listing.names.len());
-    for chunk in listing.names.chunks(netlink::BATCH) {
-        let files: Vec<Option<File>> = chunk.iter().map(|name| listing.open(name).ok()).collect();
-        let fds: Vec<_> = files.iter().flatten().map(AsFd::as_fd).collect();
-        let mut answers = rtnl.nsids_of(&fds).map_err(Error::Talk)?.into_iter();
-        for file in &files {
-            let answer = file.as_ref().and_then(|_| answers.next());
-            ids.push(match answer {
-                Some(Ok(id)) if id >= 0 => Some(id),
-                Some(Err(kernel)) => {
-                    crate::error::warn(&Error::Kernel(kernel));
-                    None
-                }
-                _ => None,
-            });
-        }
-    }
-    Ok(ids)
 }

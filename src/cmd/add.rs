@@ -6,11 +6,15 @@ use crate::error::Error;
 use crate::netns::{RunDir, Source};
 
 pub fn run(name: &OsStr) -> Result<(), Error> {
-    let dir = RunDir::prepare()?;
-    dir.bind(name, Source::New)
+    bind(name, Source::New)
 }
 
 pub fn attach(name: &OsStr, pid: i32) -> Result<(), Error> {
-    let dir = RunDir::prepare()?;
-    dir.bind(name, Source::Pid(pid))
+    bind(name, Source::Pid(pid))
+}
+
+fn bind(name: &OsStr, source: Source) -> Result<(), Error> {
+    let (dir, warning) = RunDir::prepare()?;
+    super::warn_all(warning.as_slice());
+    dir.bind(name, source)
 }

@@ -18,7 +18,7 @@ pub fn all() -> Result<(), Error> {
     let mut failed = false;
     for name in names {
         if let Err(err) = netns::remove(&name) {
-            super::warn(&err);
+            super::warn_all(&[err]);
             failed = true;
         }
     }

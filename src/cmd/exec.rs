@@ -3,10 +3,12 @@
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
+use crate::child::{self, Ended};
 use crate::enter;
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::execvp::execvp;
 use crate::netns;
+use crate::out;
 use crate::sys::Exit;
 
 use super::Ctx;
@@ -16,10 +18,14 @@ use super::Ctx;
 /// a child instead.
 pub fn run(ctx: &Ctx, name: &OsStr, cmd: &[OsString]) -> Result<(), Error> {
     if ctx.batch {
-        return super::status(in_namespace(name, cmd)?);
+        return match in_namespace(name, cmd)? {
+            Ended::Exited(exit) => child::status(exit),
+            Ended::Failed(stop, err) => Err(stop.error(err, name, program(cmd))),
+        };
     }
-    enter::enter(name)?;
-    Err(execvp(cmd))
+    let warnings = enter::enter(name).map_err(|failed| enter::error(name, failed))?;
+    super::warn_all(&warnings);
+    Err(Error::Exec(program(cmd).to_owned(), execvp(cmd)))
 }
 
 /// Runs the command in every named namespace in turn, under a header line each. Their exit
@@ -32,18 +38,26 @@ pub fn all(cmd: &[OsString]) -> Result<(), Error> {
         let mut header = b"\nnetns: ".to_vec();
         header.extend_from_slice(name.as_bytes());
         header.push(b'\n');
-        super::print(&header)?;
-        if let Exit::Signal(_) = in_namespace(&name, cmd)? {
-            return Err(Error::Killed);
+        out::print(&header)?;
+        match in_namespace(&name, cmd)? {
+            Ended::Exited(Exit::Signal(_)) => return Err(Error::Killed),
+            Ended::Exited(Exit::Code(_)) => {}
+            Ended::Failed(stop, err) => error::warn(&stop.error(err, &name, program(cmd))),
         }
     }
     Ok(())
 }
 
 /// Enters the namespace and runs the command in a child, and waits for it.
-fn in_namespace(name: &OsStr, cmd: &[OsString]) -> Result<Exit, Error> {
-    super::in_child(|| match enter::enter(name) {
-        Ok(()) => execvp(cmd),
-        Err(err) => err,
-    })
+fn in_namespace(name: &OsStr, cmd: &[OsString]) -> Result<Ended<enter::Stop>, Error> {
+    let exec = |warnings: Vec<Error>| {
+        super::warn_all(&warnings);
+        execvp(cmd)
+    };
+    enter::in_child(|| enter::enter(name), exec)
+}
+
+/// The command's name, as messages about it show it.
+fn program(cmd: &[OsString]) -> &OsStr {
+    cmd.first().map_or(OsStr::new(""), OsString::as_os_str)
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::netns::{self, Ident};
+use crate::out;
 
 pub fn run(pid: Option<&OsStr>) -> Result<(), Error> {
     let pid = pid.unwrap_or(OsStr::new("self"));
@@ -22,5 +23,5 @@ pub fn run(pid: Option<&OsStr>) -> Result<(), Error> {
     let found = found.last();
     let mut line = found.map_or_else(Vec::new, |name| name.as_bytes().to_vec());
     line.push(b'\n');
-    super::print(&line)
+    out::print(&line)
 }

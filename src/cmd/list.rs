@@ -1,11 +1,15 @@
 //! `list`: every name in the run directory, in the directory's order, with its id if it has
 //! one here.
 
+use std::fs::File;
+use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::error::{Error, push_decimal};
+use crate::error::Error;
 use crate::json::{Array, Value};
-use crate::netns;
+use crate::netlink::{self, Rtnl};
+use crate::netns::{self, Listing};
+use crate::out::{self, push_decimal};
 
 use super::Ctx;
 
@@ -14,9 +18,9 @@ pub fn run(ctx: &Ctx) -> Result<(), Error> {
     let Ok(Some(listing)) = netns::listing() else {
         return Ok(());
     };
-    let ids = netns::ids(&mut super::rtnl()?, &listing)?;
+    let ids = ids(&mut netlink::open()?, &listing)?;
     let entries = listing.names.iter().zip(ids);
-    let out = if ctx.json {
+    let text = if ctx.json {
         let mut array = Array::new(ctx.pretty);
         for (name, id) in entries {
             let name = ("name", Value::Str(name.as_bytes()));
@@ -27,17 +31,41 @@ pub fn run(ctx: &Ctx) -> Result<(), Error> {
         }
         array.finish()
     } else {
-        let mut out = Vec::new();
+        let mut text = Vec::new();
         for (name, id) in entries {
-            out.extend_from_slice(name.as_bytes());
+            text.extend_from_slice(name.as_bytes());
             if let Some(id) = id {
-                out.extend_from_slice(b" (id: ");
-                push_decimal(&mut out, id.into());
-                out.push(b')');
+                text.extend_from_slice(b" (id: ");
+                push_decimal(&mut text, id.into());
+                text.push(b')');
             }
-            out.push(b'\n');
+            text.push(b'\n');
         }
-        out
+        text
     };
-    super::print(&out)
+    out::print(&text)
+}
+
+/// The id each named namespace has in ours (`None`: none assigned, or not a namespace at
+/// all), asked for in batches. The kernel's refusal of an entry that is no namespace (a stale
+/// plain file) is reported, and the entry still counts.
+pub fn ids(rtnl: &mut Rtnl, listing: &Listing) -> Result<Vec<Option<i32>>, Error> {
+    let mut ids = Vec::with_capacity(listing.names.len());
+    for chunk in listing.names.chunks(netlink::BATCH) {
+        let files: Vec<Option<File>> = chunk.iter().map(|name| listing.open(name).ok()).collect();
+        let fds: Vec<_> = files.iter().flatten().map(AsFd::as_fd).collect();
+        let mut answers = rtnl.nsids_of(&fds).map_err(Error::Talk)?.into_iter();
+        for file in &files {
+            let answer = file.as_ref().and_then(|_| answers.next());
+            ids.push(match answer {
+                Some(Ok(id)) if id >= 0 => Some(id),
+                Some(Err(kernel)) => {
+                    super::warn_all(&[Error::Kernel(kernel)]);
+                    None
+                }
+                _ => None,
+            });
+        }
+    }
+    Ok(ids)
 }

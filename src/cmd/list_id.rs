@@ -4,25 +4,26 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::error::{Error, push_decimal};
+use crate::error::Error;
 use crate::json::{Array, Value};
-use crate::netlink::{Failure, Peer};
+use crate::netlink::{self, Failure, Peer};
 use crate::netns;
+use crate::out::{self, push_decimal};
 
 use super::Ctx;
 
 pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Error> {
-    let mut rtnl = super::rtnl()?;
+    let mut rtnl = netlink::open()?;
     let mut named = Vec::new();
     if let Ok(Some(listing)) = netns::listing() {
-        let ids = netns::ids(&mut rtnl, &listing)?;
+        let ids = super::list::ids(&mut rtnl, &listing)?;
         named = ids.into_iter().zip(listing.names).collect();
     }
     let (peers, failure) = match nsid {
-        Some(nsid) => (vec![rtnl.peer(nsid, target).map_err(super::kernel)?], None),
+        Some(nsid) => (vec![rtnl.peer(nsid, target)?], None),
         None => rtnl.dump(target),
     };
-    super::print(&render(ctx, &peers, &named))?;
+    out::print(&render(ctx, &peers, &named))?;
     match failure {
         None => Ok(()),
         Some(Failure::Kernel(kernel)) => Err(Error::Dump(kernel)),

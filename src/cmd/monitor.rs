@@ -6,7 +6,9 @@ use std::os::fd::AsFd;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::netns::{self, RUN_DIR};
+use crate::netns;
+use crate::out;
+use crate::paths::RUN_DIR;
 use crate::sys;
 
 pub fn run() -> Result<(), Error> {
@@ -24,7 +26,7 @@ pub fn run() -> Result<(), Error> {
             other => other.map_err(Error::Read)?,
         };
         // Written at once, so nothing waits in a buffer when we are killed.
-        super::print(&lines(&buf[..len]))?;
+        out::print(&lines(&buf[..len]))?;
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::netns::{self, Ident};
+use crate::out;
 use crate::sys::Dir;
 
 pub fn run(name: &OsStr) -> Result<(), Error> {
@@ -22,5 +23,5 @@ pub fn run(name: &OsStr) -> Result<(), Error> {
             out.push(b'\n');
         }
     }
-    super::print(&out)
+    out::print(&out)
 }

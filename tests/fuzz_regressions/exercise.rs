@@ -1,132 +1,56 @@
-//! What each fuzz target does with its input, in one place: the fuzz targets under fuzz/ and
+//! What each fuzz target checks of its input, in one place: the fuzz targets under fuzz/ and
 //! the regression test (tests/fuzz_regressions.rs) both include this file, so a found input is
-//! replayed by `make check` on exactly the path that found it. Only the library's public API.
+//! replayed by `make check` on exactly the path that found it. The program is reached through
+//! its one entry for them, `netns::fuzz`.
 //!
 //! The property is that nothing panics; besides, every error renders as a finished message,
-//! and `parse_int` agrees with the C library's `strtol`, which it stands in for.
+//! and the integer parser agrees with the C library's `strtol`, which it stands in for.
 
-use std::ffi::{CStr, CString, OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+// Calling strtol is the one unsafe thing here.
+#![allow(unsafe_code)]
 
-use netns::cli::{self, Batch, Object, Start};
-use netns::error::{Error, Prog};
-use netns::netlink::{self, Reply};
+use std::ffi::{CStr, CString};
 
-const PROGS: [Prog; 2] = [Prog::Ip, Prog::Netns];
+use netns::fuzz::{self, Seen};
 
-/// A command line, its words separated by NUL bytes as in /proc/PID/cmdline, parsed under both
-/// names as `main` parses it: options, then (as `ip`) the object, then the command.
+/// A command line, its words separated by NUL bytes.
 pub fn argv(data: &[u8]) {
-    let words: Vec<OsString> = match data {
-        [] => Vec::new(),
-        _ => data.split(|b| *b == 0).map(|w| OsString::from_vec(w.to_vec())).collect(),
-    };
-    for word in &words {
-        int(word);
+    for word in fuzz::words(data) {
+        int(word.as_encoded_bytes());
     }
-    for prog in PROGS {
-        match cli::parse_options(prog, &words) {
-            Ok(Start::Run(opts, rest)) => line(prog, opts.all, rest),
-            Ok(Start::Version | Start::Help) => {}
-            Err(err) => rendered(&err, prog),
-        }
-    }
+    fuzz::command_line(data).iter().for_each(rendered);
 }
 
-/// A batch file, read line by line as `-batch` reads it, each line's words parsed as the
-/// batch runner parses them, with and without `-all`.
+/// A batch file.
 pub fn batch(data: &[u8]) {
-    let mut batch = Batch::new(data);
-    loop {
-        let words = match batch.next_command() {
-            Ok(Some(words)) => words,
-            Ok(None) => break,
-            Err(err) => return PROGS.iter().for_each(|prog| rendered(&err, *prog)),
-        };
-        for word in &words {
-            int(word);
-        }
-        for prog in PROGS {
-            // Under the name netns, a line may start with the object `netns`.
-            let words = match (prog, cli::object(&words)) {
-                (Prog::Netns, Ok(Object::Netns(rest))) => rest,
-                _ => &words[..],
-            };
-            for all in [false, true] {
-                line(prog, all, words);
-            }
-        }
-    }
+    fuzz::batch_file(data).iter().for_each(rendered);
 }
 
-/// One datagram from NETLINK_ROUTE: split into messages, each classified as the client does,
-/// and a refusal rendered as the message `ip` would print.
+/// One datagram from NETLINK_ROUTE.
 pub fn netlink(data: &[u8]) {
-    let replies = match netlink::split(data) {
-        Ok(replies) => replies,
-        Err(e) => {
-            let err = Error::Talk(e);
-            return PROGS.iter().for_each(|prog| rendered(&err, *prog));
-        }
-    };
-    for (_, reply) in replies {
-        if let Reply::Refused(kernel) = reply {
-            for prog in PROGS {
-                rendered(&Error::Kernel(kernel.clone()), prog);
-                rendered(&Error::Dump(kernel.clone()), prog);
-            }
-        }
-    }
+    fuzz::netlink_datagram(data).iter().for_each(rendered);
 }
 
 /// A buffer read from inotify: the monitor's lines for it, each `add NAME` or `delete NAME`.
 /// (A name may hold a newline, as iproute2 prints it, so only the first line is sure to start
 /// with a verb.)
 pub fn inotify(data: &[u8]) {
-    let out = netns::cmd::monitor::lines(data);
+    let out = fuzz::inotify_events(data);
     let verb = out.starts_with(b"add ") || out.starts_with(b"delete ");
     assert!(out.is_empty() || (verb && out.ends_with(b"\n")), "{out:?}");
 }
 
-/// The words after the options, as `cmd::run_line` parses them.
-fn line(prog: Prog, all: bool, words: &[OsString]) {
-    let words = match prog {
-        Prog::Netns => words,
-        Prog::Ip => match cli::object(words) {
-            Ok(Object::Netns(rest)) => rest,
-            Ok(Object::Link(rest)) => {
-                if let Err(err) = cli::parse_link(rest) {
-                    rendered(&err, prog);
-                }
-                return;
-            }
-            Ok(Object::Address(rest)) => {
-                if let Err(err) = cli::parse_addr(rest) {
-                    rendered(&err, prog);
-                }
-                return;
-            }
-            Ok(Object::Other { .. }) => return,
-            Err(err) => return rendered(&err, prog),
-        },
-    };
-    if let Err(err) = cli::parse_command(all, words) {
-        rendered(&err, prog);
-    }
+/// Every error is a message: not empty, one newline at its end; and a status ip could give.
+fn rendered(seen: &Seen) {
+    assert!(seen.message.ends_with(b"\n"), "{seen:?}");
+    assert!(matches!(seen.status, 1 | 2 | 255), "{seen:?}");
 }
 
-/// Every error a parser returns is a message: not empty, one newline at its end.
-fn rendered(err: &Error, prog: Prog) {
-    let text = err.render(prog);
-    assert!(text.ends_with(b"\n"), "{err:?}: {text:?}");
-    let _ = (err.exit_code(), err.ends_batch());
-}
-
-/// `parse_int` reads a word as iproute2's get_integer() does with strtol(word, &end, 0).
-fn int(word: &OsStr) {
-    let ours = cli::parse_int(word);
-    // A word from a command line or a batch line never holds a NUL byte.
-    let Ok(c) = CString::new(word.as_bytes()) else { return };
+/// The parser reads a word as iproute2's get_integer() does with strtol(word, &end, 0).
+fn int(word: &[u8]) {
+    let ours = fuzz::integer(word);
+    // A word from a command line never holds a NUL byte.
+    let Ok(c) = CString::new(word) else { return };
     assert_eq!(ours, strtol(&c), "{word:?}");
 }
 

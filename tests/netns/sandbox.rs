@@ -7,6 +7,9 @@
 //! processes it spawns inherit that thread's namespaces. When the thread ends, its namespaces go.
 //! Nothing here creates or changes a file outside the sandbox's own tmpfs mounts.
 
+// The suite's sys layer: the one place its unsafe code may live.
+#![allow(unsafe_code)]
+
 use std::ffi::{CString, OsStr};
 use std::fs::{self, File, OpenOptions};
 use std::io;

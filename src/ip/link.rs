@@ -6,49 +6,66 @@
 //! out. netlink-packet-route's LinkMessage would build the same bytes, but its encoder handles
 //! every link attribute and kind there is, and costs more than the rest of netns together.
 
-use std::ffi::OsStr;
+use std::ffi::OsString;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 
+use libc::{
+    IFF_UP, IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU,
+    IFLA_NET_NS_FD, IFLA_NET_NS_PID, RTM_NEWLINK,
+};
 use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NetlinkMessage};
 
-use crate::netlink::{Raw, attributes as emit, raw};
+use crate::cli::{LinkCommand, LinkEnd, Namespace};
+use crate::error::Error;
+use crate::netlink::{Raw, VETH_INFO_PEER, attributes as emit, raw};
 use crate::netns;
+use crate::sys;
 
-const RTM_NEWLINK: u16 = 16;
-const IFF_UP: u32 = 1;
-const IFLA_ADDRESS: u16 = 1;
-const IFLA_IFNAME: u16 = 3;
-const IFLA_MTU: u16 = 4;
-const IFLA_LINKINFO: u16 = 18;
-const IFLA_NET_NS_PID: u16 = 19;
-const IFLA_NET_NS_FD: u16 = 28;
-const IFLA_INFO_KIND: u16 = 1;
-const IFLA_INFO_DATA: u16 = 2;
-const VETH_INFO_PEER: u16 = 1;
+/// `ip link add ... type veth [peer ...]` and `ip link set DEV [netns NS] ...`.
+pub fn run(command: LinkCommand) -> Result<(), Error> {
+    // The namespace files named in the request must stay open until it is sent.
+    match command {
+        LinkCommand::AddVeth { end, peer } => {
+            let (end, peer) = (End::resolve(end)?, End::resolve(peer)?);
+            super::send(veth(&end, &peer))
+        }
+        LinkCommand::Set { dev, netns, name, up, mtu } => {
+            let netns = netns.map(Destination::resolve).transpose()?;
+            let index = index_of(dev)?;
+            super::send(set(index, netns.as_ref(), &Change { name, up, mtu }))
+        }
+    }
+}
+
+/// The index of the link named `dev` here.
+pub fn index_of(dev: OsString) -> Result<u32, Error> {
+    sys::if_nametoindex(&dev).ok_or(Error::NoDevice(dev))
+}
 
 /// Where a link is to be: a named namespace (held open until the request is sent) or the
 /// namespace of a process.
 #[derive(Debug)]
-pub enum Netns {
+pub enum Destination {
     Named(File),
     Pid(i32),
 }
 
-impl Netns {
+impl Destination {
     /// As iproute2 reads `netns WORD`: a name in the run directory first, then a process id.
-    pub fn resolve(word: &OsStr) -> Option<Netns> {
-        if let Ok(file) = netns::open(word) {
-            return Some(Netns::Named(file));
+    fn resolve(ns: Namespace) -> Result<Destination, Error> {
+        if let Ok(file) = netns::open(&ns.word) {
+            return Ok(Destination::Named(file));
         }
-        crate::cli::parse_int(word).map(Netns::Pid)
+        let why = "Invalid \"netns\" value\n";
+        ns.pid.map(Destination::Pid).ok_or(Error::InvalidArg { arg: ns.word, why })
     }
 
     fn attribute(&self) -> DefaultNla {
         match self {
-            Netns::Named(file) => u32_attr(IFLA_NET_NS_FD, file.as_raw_fd() as u32),
+            Destination::Named(file) => u32_attr(IFLA_NET_NS_FD, file.as_raw_fd() as u32),
             // A negative pid reaches the kernel as iproute2 sends it, and is refused there.
-            Netns::Pid(pid) => u32_attr(IFLA_NET_NS_PID, *pid as u32),
+            Destination::Pid(pid) => u32_attr(IFLA_NET_NS_PID, *pid as u32),
         }
     }
 }
@@ -57,18 +74,23 @@ impl Netns {
 #[derive(Debug, Default)]
 pub struct End {
     pub name: Option<String>,
-    pub netns: Option<Netns>,
+    pub netns: Option<Destination>,
     pub mtu: Option<u32>,
     pub address: Option<Vec<u8>>,
 }
 
 impl End {
+    fn resolve(end: LinkEnd) -> Result<End, Error> {
+        let netns = end.netns.map(Destination::resolve).transpose()?;
+        Ok(End { name: end.name, netns, mtu: end.mtu, address: end.address })
+    }
+
     /// The attributes in iproute2's order: as given, with the name last.
     fn attributes(&self) -> Vec<DefaultNla> {
         let mut attrs = Vec::new();
         attrs.extend(self.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
         attrs.extend(self.address.clone().map(|a| DefaultNla::new(IFLA_ADDRESS, a)));
-        attrs.extend(self.netns.as_ref().map(Netns::attribute));
+        attrs.extend(self.netns.as_ref().map(Destination::attribute));
         attrs.extend(self.name.as_deref().map(name_attr));
         attrs
     }
@@ -95,8 +117,8 @@ pub struct Change {
 }
 
 /// `ip link set DEV [netns NS] [name NEW] [up|down] [mtu N]`.
-pub fn set(index: u32, netns: Option<&Netns>, change: &Change) -> NetlinkMessage<Raw> {
-    let mut attrs: Vec<DefaultNla> = netns.map(Netns::attribute).into_iter().collect();
+pub fn set(index: u32, netns: Option<&Destination>, change: &Change) -> NetlinkMessage<Raw> {
+    let mut attrs: Vec<DefaultNla> = netns.map(Destination::attribute).into_iter().collect();
     attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
     attrs.extend(change.name.as_deref().map(name_attr));
     request(emit(ifinfomsg(index, change.up).as_flattened(), &attrs), 0)
@@ -124,11 +146,12 @@ fn request(payload: Vec<u8>, flags: u16) -> NetlinkMessage<Raw> {
     raw(RTM_NEWLINK, flags, payload)
 }
 
-#[cfg(all(test, target_endian = "little"))]
+#[cfg(test)]
 mod tests {
     //! Bytes as strace showed them for iproute2 6.1, each named after the command that sent
     //! them, with our sequence number (0) and our descriptors.
     use super::*;
+    use crate::netlink::golden::{header as nlmsghdr, nla, u32_nla};
     use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST};
 
     #[test]
@@ -146,20 +169,27 @@ mod tests {
         out
     }
 
-    fn header(len: u8, flags: u16, index: u8, up: bool) -> Vec<u8> {
-        let mut bytes = vec![len, 0, 0, 0, 16, 0];
-        bytes.extend_from_slice(&flags.to_le_bytes());
-        bytes.extend_from_slice(&[0; 8]);
-        bytes.extend_from_slice(&[0, 0, 0, 0, index, 0, 0, 0]);
-        bytes.extend_from_slice(if up { &[1, 0, 0, 0, 1, 0, 0, 0] } else { &[0; 8] });
+    /// RTM_NEWLINK's netlink header and struct ifinfomsg (family, type, index, flags, change).
+    fn header(len: u32, flags: u16, index: u32, up: bool) -> Vec<u8> {
+        let mut bytes = nlmsghdr(len, RTM_NEWLINK, flags, 0);
+        bytes.extend(ifinfomsg(index, up.then_some(true)).as_flattened());
         bytes
     }
 
     /// An open file standing in for a namespace file, and its descriptor's number.
-    fn some_ns() -> (Netns, u8) {
+    fn some_ns() -> (Destination, u32) {
         let file = File::open("/dev/null").unwrap();
-        let fd = u8::try_from(file.as_raw_fd()).unwrap();
-        (Netns::Named(file), fd)
+        let fd = u32::try_from(file.as_raw_fd()).unwrap();
+        (Destination::Named(file), fd)
+    }
+
+    #[test]
+    fn the_ifinfomsg_is_family_type_index_flags_change() {
+        let mut expected = [0u8; 16];
+        expected[4..8].copy_from_slice(&7u32.to_ne_bytes());
+        expected[8..12].copy_from_slice(&1u32.to_ne_bytes());
+        expected[12..].copy_from_slice(&1u32.to_ne_bytes());
+        assert_eq!(ifinfomsg(7, Some(true)).as_flattened(), expected);
     }
 
     #[test]
@@ -169,15 +199,15 @@ mod tests {
         let end = End { name: Some("v0".into()), netns: Some(x), mtu: Some(1400), address: None };
         let peer = End { name: Some("v1".into()), netns: Some(y), ..End::default() };
         let mut expected = header(108, 0x605, 0, false);
-        expected.extend_from_slice(&[8, 0, 4, 0, 0x78, 5, 0, 0]); // IFLA_MTU 1400
-        expected.extend_from_slice(&[8, 0, 28, 0, x_fd, 0, 0, 0]); // IFLA_NET_NS_FD
-        expected.extend_from_slice(&[7, 0, 3, 0, b'v', b'0', 0, 0]); // IFLA_IFNAME "v0"
-        expected.extend_from_slice(&[52, 0, 18, 0]); // IFLA_LINKINFO
-        expected.extend_from_slice(&[8, 0, 1, 0, b'v', b'e', b't', b'h']); // IFLA_INFO_KIND
-        expected.extend_from_slice(&[40, 0, 2, 0, 36, 0, 1, 0]); // IFLA_INFO_DATA, VETH_INFO_PEER
-        expected.extend_from_slice(&[0; 16]); // the peer's ifinfomsg
-        expected.extend_from_slice(&[8, 0, 28, 0, y_fd, 0, 0, 0]); // IFLA_NET_NS_FD
-        expected.extend_from_slice(&[7, 0, 3, 0, b'v', b'1', 0, 0]); // IFLA_IFNAME "v1"
+        expected.extend(u32_nla(IFLA_MTU, 1400));
+        expected.extend(u32_nla(IFLA_NET_NS_FD, x_fd));
+        expected.extend(nla(IFLA_IFNAME, b"v0\0"));
+        let mut peer_end = [0u8; 16].to_vec(); // the peer's ifinfomsg
+        peer_end.extend(u32_nla(IFLA_NET_NS_FD, y_fd));
+        peer_end.extend(nla(IFLA_IFNAME, b"v1\0"));
+        let mut info = nla(IFLA_INFO_KIND, b"veth"); // without a NUL, as iproute2 sends it
+        info.extend(nla(IFLA_INFO_DATA, &nla(VETH_INFO_PEER, &peer_end)));
+        expected.extend(nla(IFLA_LINKINFO, &info));
         assert_eq!(bytes_of(veth(&end, &peer)), expected);
     }
 
@@ -187,9 +217,9 @@ mod tests {
         let (ns, fd) = some_ns();
         let change = Change { name: Some("e0".into()), up: Some(true), mtu: Some(1300) };
         let mut expected = header(56, 5, 5, true);
-        expected.extend_from_slice(&[8, 0, 28, 0, fd, 0, 0, 0]);
-        expected.extend_from_slice(&[8, 0, 4, 0, 0x14, 5, 0, 0]);
-        expected.extend_from_slice(&[7, 0, 3, 0, b'e', b'0', 0, 0]);
+        expected.extend(u32_nla(IFLA_NET_NS_FD, fd));
+        expected.extend(u32_nla(IFLA_MTU, 1300));
+        expected.extend(nla(IFLA_IFNAME, b"e0\0"));
         assert_eq!(bytes_of(set(5, Some(&ns), &change)), expected);
     }
 
@@ -197,7 +227,7 @@ mod tests {
     fn move_to_a_process_namespace() {
         // ip link set dev v3 netns 1 (v3 has index 7)
         let mut expected = header(40, 5, 7, false);
-        expected.extend_from_slice(&[8, 0, 19, 0, 1, 0, 0, 0]); // IFLA_NET_NS_PID 1
-        assert_eq!(bytes_of(set(7, Some(&Netns::Pid(1)), &Change::default())), expected);
+        expected.extend(u32_nla(IFLA_NET_NS_PID, 1));
+        assert_eq!(bytes_of(set(7, Some(&Destination::Pid(1)), &Change::default())), expected);
     }
 }

@@ -1,14 +1,21 @@
 //! An IPv4 address on a link, as an rtnetlink message: `ip addr add A.B.C.D/N dev DEV`, which a
 //! namespace's links need before anything crosses them. Laid out as iproute2 lays it out.
 
+use libc::{IFA_ADDRESS, IFA_LOCAL, RTM_NEWADDR};
 use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NetlinkMessage};
 
+use crate::cli::AddAddress;
+use crate::error::Error;
 use crate::netlink::{Raw, attributes, raw};
 
-const RTM_NEWADDR: u16 = 20;
-const AF_INET: u8 = 2;
-const IFA_ADDRESS: u16 = 1;
-const IFA_LOCAL: u16 = 2;
+/// The address family in the message's one byte for it.
+const AF_INET: u8 = libc::AF_INET as u8;
+
+/// `ip addr add A.B.C.D/N dev DEV`.
+pub fn run(command: AddAddress) -> Result<(), Error> {
+    let index = super::link::index_of(command.dev)?;
+    super::send(add(index, command.local, command.prefix))
+}
 
 /// `ip addr add LOCAL/PREFIX dev DEV`, DEV being the link with this index.
 pub fn add(index: u32, local: [u8; 4], prefix: u8) -> NetlinkMessage<Raw> {
@@ -20,11 +27,12 @@ pub fn add(index: u32, local: [u8; 4], prefix: u8) -> NetlinkMessage<Raw> {
     raw(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, attributes(header.as_flattened(), &attrs))
 }
 
-#[cfg(all(test, target_endian = "little"))]
+#[cfg(test)]
 mod tests {
     use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST};
 
     use super::*;
+    use crate::netlink::golden::{header, nla};
 
     #[test]
     fn as_iproute2_sends_it() {
@@ -34,9 +42,11 @@ mod tests {
         msg.finalize();
         let mut bytes = vec![0; msg.buffer_len()];
         msg.serialize(&mut bytes);
-        let mut expected = vec![40, 0, 0, 0, 20, 0, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0];
-        expected.extend_from_slice(&[2, 24, 0, 0, 3, 0, 0, 0]);
-        expected.extend_from_slice(&[8, 0, 2, 0, 198, 18, 0, 1, 8, 0, 1, 0, 198, 18, 0, 1]);
+        let mut expected = header(40, RTM_NEWADDR, 0x605, 0);
+        expected.extend_from_slice(&[AF_INET, 24, 0, 0]);
+        expected.extend_from_slice(&3u32.to_ne_bytes());
+        expected.extend(nla(IFA_LOCAL, &[198, 18, 0, 1]));
+        expected.extend(nla(IFA_ADDRESS, &[198, 18, 0, 1]));
         assert_eq!(bytes, expected);
     }
 }

@@ -1,0 +1,257 @@
+//! The only `unsafe` in netns: thin wrappers named after the kernel calls, each turning the C
+//! convention (-1 and errno) into `io::Result`. Nothing here knows about names or messages.
+//! Start-up (start.rs) and the allocator (arena.rs) live here too, being unsafe by nature.
+
+#![allow(unsafe_code)]
+
+use std::ffi::{CStr, CString, OsStr, OsString};
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+pub use libc::{
+    CLONE_NEWNET, CLONE_NEWNS, IN_CREATE, IN_DELETE, MNT_DETACH, MS_BIND, MS_PRIVATE, MS_RDONLY,
+    MS_REC, MS_SHARED, MS_SLAVE,
+};
+
+fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
+    if ret == -1 { Err(io::Error::last_os_error()) } else { Ok(ret) }
+}
+
+/// A path for the kernel. Arguments and batch lines can carry a NUL byte, which no path can:
+/// the kernel would call such a path invalid, and so do we.
+fn c_path(path: &Path) -> io::Result<CString> {
+    c_bytes(path.as_os_str())
+}
+
+fn c_bytes(s: &OsStr) -> io::Result<CString> {
+    CString::new(s.as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+}
+
+pub fn unshare(flags: libc::c_int) -> io::Result<()> {
+    // SAFETY: unshare takes no pointers.
+    check(unsafe { libc::unshare(flags) }).map(drop)
+}
+
+pub fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> io::Result<()> {
+    // SAFETY: the descriptor is borrowed, so it stays open for the call.
+    check(unsafe { libc::setns(fd.as_raw_fd(), nstype) }).map(drop)
+}
+
+/// mount(2). `source` and `fstype` are NULL when absent, as for propagation changes.
+pub fn mount(
+    source: Option<&OsStr>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+) -> io::Result<()> {
+    let source = source.map(c_bytes).transpose()?;
+    let fstype = fstype.map(|t| c_bytes(OsStr::new(t))).transpose()?;
+    let target = c_path(target)?;
+    let ptr = |s: &Option<CString>| s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
+    // SAFETY: every pointer is NULL or a NUL-terminated string that outlives the call.
+    let ret = unsafe {
+        libc::mount(ptr(&source), target.as_ptr(), ptr(&fstype), flags, std::ptr::null())
+    };
+    check(ret).map(drop)
+}
+
+pub fn umount2(target: &Path, flags: libc::c_int) -> io::Result<()> {
+    let target = c_path(target)?;
+    // SAFETY: `target` is a NUL-terminated string that outlives the call.
+    check(unsafe { libc::umount2(target.as_ptr(), flags) }).map(drop)
+}
+
+pub fn mkdir(path: &OsStr, mode: libc::mode_t) -> io::Result<()> {
+    let path = c_bytes(path)?;
+    // SAFETY: `path` is NUL-terminated and outlives the call.
+    check(unsafe { libc::mkdir(path.as_ptr(), mode) }).map(drop)
+}
+
+/// openat(2), read-only and close-on-exec: a file of a directory we hold open (without walking
+/// the directory's path again), or with `None` a path as open(2) takes it. Unlike musl's
+/// open(), which std's File::open calls, it costs no extra fcntl() for close-on-exec.
+pub fn openat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<std::fs::File> {
+    let name = c_bytes(name)?;
+    let dir = dir.map_or(libc::AT_FDCWD, |dir| dir.as_raw_fd());
+    // SAFETY: `name` is NUL-terminated and outlives the call; a borrowed `dir` stays open.
+    let fd = check(unsafe { libc::openat(dir, name.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
+    // SAFETY: `fd` was just opened and nothing else owns it.
+    Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
+}
+
+/// What fstatat(2) tells of a file, links followed: its device, inode and mode.
+pub struct Stat {
+    pub dev: u64,
+    pub ino: u64,
+    pub mode: u32,
+}
+
+/// fstatat(2) of `name` relative to `dir` (or with `None`, as stat(2) takes it); an empty
+/// `name` is `dir` itself.
+pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<Stat> {
+    let name = c_bytes(name)?;
+    let (dir, flags) = match dir {
+        Some(dir) => (dir.as_raw_fd(), libc::AT_EMPTY_PATH),
+        None => (libc::AT_FDCWD, 0),
+    };
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
+    // stays open for the call.
+    check(unsafe { libc::fstatat(dir, name.as_ptr(), st.as_mut_ptr(), flags) })?;
+    // SAFETY: fstatat succeeded, so it filled `st`.
+    let st = unsafe { st.assume_init() };
+    Ok(Stat { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode })
+}
+
+/// Whether the file system holding `path` is mounted read-only (statvfs's ST_RDONLY).
+pub fn statvfs_read_only(path: &Path) -> io::Result<bool> {
+    let path = c_path(path)?;
+    let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: `path` is NUL-terminated and `st` is large enough for the kernel to fill.
+    check(unsafe { libc::statvfs(path.as_ptr(), st.as_mut_ptr()) })?;
+    // SAFETY: statvfs succeeded, so it filled `st`.
+    let st = unsafe { st.assume_init() };
+    Ok(st.f_flag & libc::ST_RDONLY != 0)
+}
+
+/// A directory open for reading its entries; its descriptor also serves openat() and
+/// fstatat() of the entries. std's ReadDir would open the directory once more, and carry
+/// each entry's path besides its name.
+pub struct Dir(std::ptr::NonNull<libc::DIR>);
+
+impl Dir {
+    pub fn open(path: &Path) -> io::Result<Dir> {
+        let path = c_path(path)?;
+        // SAFETY: `path` is NUL-terminated and outlives the call.
+        let dir = unsafe { libc::opendir(path.as_ptr()) };
+        std::ptr::NonNull::new(dir).map(Dir).ok_or_else(io::Error::last_os_error)
+    }
+
+    /// The names of the entries but `.` and `..`, in the directory's order.
+    pub fn names(&mut self) -> io::Result<Vec<OsString>> {
+        let mut names = Vec::new();
+        loop {
+            // SAFETY: errno is this thread's; readdir leaves it alone at the end of the
+            // directory and sets it on an error, which is how the two are told apart.
+            unsafe { *libc::__errno_location() = 0 };
+            // SAFETY: the DIR is open while we hold it.
+            let entry = unsafe { libc::readdir(self.0.as_ptr()) };
+            if entry.is_null() {
+                let err = io::Error::last_os_error();
+                return if err.raw_os_error() == Some(0) { Ok(names) } else { Err(err) };
+            }
+            // SAFETY: readdir returned an entry whose d_name is NUL-terminated, valid until
+            // the next readdir; its bytes are copied before that.
+            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) }.to_bytes();
+            if name != b"." && name != b".." {
+                names.push(OsStr::from_bytes(name).to_owned());
+            }
+        }
+    }
+
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: the DIR is open, and its descriptor with it, for as long as the borrow.
+        unsafe { BorrowedFd::borrow_raw(libc::dirfd(self.0.as_ptr())) }
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        // SAFETY: the DIR came from opendir and is closed only here.
+        unsafe { libc::closedir(self.0.as_ptr()) };
+    }
+}
+
+/// An inotify instance whose descriptor no exec'd program inherits.
+pub fn inotify_init() -> io::Result<OwnedFd> {
+    // SAFETY: inotify_init1 takes no pointers; on success we own the new descriptor.
+    let fd = check(unsafe { libc::inotify_init1(libc::IN_CLOEXEC) })?;
+    // SAFETY: `fd` was just opened and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+pub fn inotify_add_watch(fd: BorrowedFd<'_>, path: &Path, mask: u32) -> io::Result<()> {
+    let path = c_path(path)?;
+    // SAFETY: `path` is NUL-terminated and outlives the call.
+    check(unsafe { libc::inotify_add_watch(fd.as_raw_fd(), path.as_ptr(), mask) }).map(drop)
+}
+
+/// The index of the link with this name in our network namespace; `None` if there is none.
+pub fn if_nametoindex(name: &OsStr) -> Option<u32> {
+    let name = c_bytes(name).ok()?;
+    // SAFETY: `name` is a NUL-terminated string that outlives the call.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    (index != 0).then_some(index)
+}
+
+/// How a child process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Code(i32),
+    Signal(i32),
+}
+
+pub enum Fork {
+    Child,
+    Parent(libc::pid_t),
+}
+
+/// fork(2). netns is single-threaded, so the child may go on running ordinary Rust code.
+pub fn fork() -> io::Result<Fork> {
+    // SAFETY: the process has one thread, so the child inherits no lock held by another.
+    match check(unsafe { libc::fork() })? {
+        0 => Ok(Fork::Child),
+        pid => Ok(Fork::Parent(pid)),
+    }
+}
+
+pub fn waitpid(pid: libc::pid_t) -> io::Result<Exit> {
+    let mut status = 0;
+    loop {
+        // SAFETY: `status` is a valid place for the kernel to write the status word.
+        match check(unsafe { libc::waitpid(pid, &mut status, 0) }) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+            Ok(_) => break,
+        }
+    }
+    if libc::WIFSIGNALED(status) {
+        Ok(Exit::Signal(libc::WTERMSIG(status)))
+    } else {
+        Ok(Exit::Code(libc::WEXITSTATUS(status)))
+    }
+}
+
+/// Ends the process at once: a forked child must not run the parent's exit handlers twice.
+pub fn exit_now(code: i32) -> ! {
+    // SAFETY: _exit never returns and touches no Rust state.
+    unsafe { libc::_exit(code) }
+}
+
+/// execve(2) with the current environment. Returns only on failure.
+pub fn execve(path: &CStr, argv: &[CString]) -> io::Error {
+    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    unsafe extern "C" {
+        static environ: *const *const libc::c_char;
+    }
+    // SAFETY: `path` and every argument are NUL-terminated and outlive the call, `ptrs` ends
+    // with NULL, and `environ` is the process's own NULL-terminated environment.
+    unsafe { libc::execve(path.as_ptr(), ptrs.as_ptr(), environ) };
+    io::Error::last_os_error()
+}
+
+/// The path this program was started by, as execve(2) got it (the auxiliary vector's
+/// AT_EXECFN): what tells us which file we are when there is no /proc/self/exe.
+pub fn exec_path() -> Option<&'static OsStr> {
+    // SAFETY: getauxval only reads the auxiliary vector.
+    let path = unsafe { libc::getauxval(libc::AT_EXECFN) } as *const libc::c_char;
+    // SAFETY: the kernel put a NUL-terminated string there, on the initial stack, which lives
+    // as long as the process and which nothing writes.
+    (!path.is_null()).then(|| OsStr::from_bytes(unsafe { CStr::from_ptr(path) }.to_bytes()))
+}
+
+pub mod arena;
+pub mod start;
