@@ -7,11 +7,35 @@
 #   cross.sh armv7          armv7-unknown-linux-musleabihf, best effort: rustup has no prebuilt
 #                           std for it on our mirror, so std is rebuilt (-Z build-std) and linked
 #                           by Debian's musl-dev:armhf gcc wrapper; unit tests and a smoke run.
+#   cross.sh run QEMU BIN [ARG...]
+#                           how cargo runs each test binary here (its runner): under QEMU, for at
+#                           most CROSS_TEST_LIMIT seconds (default 300).
 # The test binaries and the netns they start run through binfmt_misc (mounted here if needed),
 # so the tests' own fork and exec of the binary work as on the device.
+#
+# qemu-user and a multi-threaded test runner do not mix well: a child that the runner forked
+# once stopped for good on a futex before it could exec (all_exec), and CI waited until its outer
+# timeout. So under qemu the tests run one at a time (RUST_TEST_THREADS=1, as --test-threads=1;
+# libtest then prints each test's name before it starts, so the last name printed is the one
+# that hung), and every test binary is killed, with its process group, after CROSS_TEST_LIMIT
+# seconds.
 set -eu
+
+if [ "${1:-}" = run ]; then
+    qemu=$2 && shift 2
+    limit=${CROSS_TEST_LIMIT:-300}
+    status=0 && timeout -k 10 "$limit" "$qemu" "$@" || status=$?
+    if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+        echo "cross: ${1##*/} still ran after ${limit}s under $qemu and was killed: it hung in" \
+            "the last test named above" >&2
+    fi
+    exit "$status"
+fi
+
 cd "$(dirname "$0")/.."
 fail() { echo "cross: $*" >&2; exit 1; }
+# cargo splits its runner and RUSTFLAGS at spaces, and both name files in this checkout.
+case $PWD in *[[:space:]]*) fail "$PWD: cross builds need a checkout path without spaces" ;; esac
 
 qemu_for() {
     case $1 in
@@ -33,6 +57,12 @@ binfmt() {
         echo "cross: warning: qemu-$q is registered without the F flag; chroot tests may fail" >&2
 }
 
+# cargo's runner for TARGET: this script's `run`, so every test binary is bounded in time.
+runner() {
+    upper=$(echo "$1" | tr 'a-z-' 'A-Z_')
+    export "CARGO_TARGET_${upper}_RUNNER=sh $PWD/packaging/cross.sh run qemu-$2-static"
+}
+
 # The binary on its own: version, and add/list/exec/delete in a private mount namespace.
 smoke() {
     bin=$(readlink -f "$1")
@@ -43,8 +73,13 @@ smoke() {
         test -e /run/netns/blue || test -e /var/run/netns/blue
         test "$($1 exec blue $1 identify)" = blue
         $1 exec blue sleep 30 & sleeper=$!
-        sleep 1
-        test "$($1 pids blue)" = "$sleeper"
+        # The sleeper is in blue once netns has exec-ed sleep; under qemu that takes a while.
+        tries=0
+        until [ "$($1 pids blue)" = "$sleeper" ]; do
+            tries=$((tries + 1))
+            [ $tries -lt 100 ] || { echo "pids blue: not $sleeper after 10 s" >&2; exit 1; }
+            sleep 0.1
+        done
         kill $sleeper
         $1 delete blue
         test -z "$($1 list)"
@@ -70,7 +105,7 @@ check)
     rustup target list --installed | grep -qx "$target" || rustup target add "$target"
     binfmt "$q"
     upper=$(echo "$target" | tr 'a-z-' 'A-Z_')
-    export "CARGO_TARGET_${upper}_RUNNER=qemu-$q-static"
+    runner "$target" "$q"
     export "CARGO_TARGET_${upper}_LINKER=${CROSS_LINKER:-rust-lld}"
     export NETNS_RUN_DIR="${NETNS_RUN_DIR:-/var/run/netns}" NETNS_ETC_DIR="${NETNS_ETC_DIR:-/etc/netns}"
     make build lint TARGET="$target"
@@ -81,6 +116,7 @@ check)
     echo "ok: $bin is static ($(stat -c %s "$bin") bytes)"
     set --
     [ -d vendor ] && set -- --config target/vendor-sources.toml
+    export RUST_TEST_THREADS=1
     cargo "$@" test --release --locked --target "$target" --lib --bins --test fuzz_regressions
     skips=
     for t in $QEMU_SKIPS; do skips="$skips --skip $t"; done
@@ -95,6 +131,7 @@ armv7)
     command -v arm-linux-musleabihf-gcc >/dev/null ||
         fail "needs musl-dev:armhf: dpkg --add-architecture armhf && apt-get update && apt-get install musl-dev:armhf"
     binfmt arm
+    runner "$target" arm
     rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
     # build-std ships no self-contained crt objects or libunwind.a: link with musl-dev:armhf's
     # crt and libc, and an empty libunwind.a, since gcc's libgcc_eh provides _Unwind_*.
@@ -102,18 +139,18 @@ armv7)
     mkdir -p "$lib" && rm -f "$lib/libunwind.a" && ar crs "$lib/libunwind.a"
     set -- --config "target.$target.linker=\"arm-linux-musleabihf-gcc\"" \
         --config "target.$target.rustflags=[\"-C\",\"link-self-contained=no\",\"-L\",\"$lib\",\"-C\",\"link-arg=-lgcc_eh\",\"-C\",\"link-arg=-lgcc\"]" \
-        --config "target.$target.runner=\"qemu-arm-static\"" \
         -Z build-std=std,panic_abort --release --locked --target "$target"
     # RUSTC_BOOTSTRAP lets the stable toolchain take -Z build-std.
     RUSTC_BOOTSTRAP=1 cargo build "$@"
     # The test harness runs with panic=abort too (-Z panic-abort-tests), or std is built twice.
-    RUSTC_BOOTSTRAP=1 cargo test "$@" -Z panic-abort-tests --lib --bins --test fuzz_regressions
+    RUST_TEST_THREADS=1 RUSTC_BOOTSTRAP=1 cargo test "$@" -Z panic-abort-tests --lib --bins \
+        --test fuzz_regressions
     bin=target/$target/release/netns
     file "$bin" 2>/dev/null || true
     echo "built $bin ($(stat -c %s "$bin") bytes)"
     smoke "$bin"
     ;;
 *)
-    fail "usage: cross.sh check TARGET | cross.sh armv7"
+    fail "usage: cross.sh check TARGET | cross.sh armv7 | cross.sh run QEMU BIN [ARG...]"
     ;;
 esac
