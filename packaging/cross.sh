@@ -8,7 +8,8 @@
 #                           targets), and a smoke run.
 #   cross.sh armv7          armv7-unknown-linux-musleabihf, best effort: rustup has no prebuilt
 #                           std for it on our mirror, so std is rebuilt (-Z build-std) and linked
-#                           by Debian's musl-dev:armhf gcc wrapper; unit tests and a smoke run.
+#                           by Debian's musl-dev:armhf gcc wrapper; unit tests and a smoke run,
+#                           then `make tiny` for armv7 and its smoke run.
 #   cross.sh run QEMU BIN [ARG...]
 #                           how cargo runs each test binary here (its runner): under QEMU, for at
 #                           most CROSS_TEST_LIMIT seconds (default 300).
@@ -166,12 +167,16 @@ armv7)
     runner "$target" arm
     rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
     # build-std ships no self-contained crt objects or libunwind.a: link with musl-dev:armhf's
-    # crt and libc, and an empty libunwind.a, since gcc's libgcc_eh provides _Unwind_*.
+    # crt and libc, and an empty libunwind.a, since gcc's libgcc_eh provides _Unwind_*. libgcc_eh
+    # calls abort, which the tiny build takes from libc nowhere else: libc once more after it,
+    # by its file name, as rustc has switched the linker back to shared libraries by then.
+    # They go in RUSTFLAGS, where `make tiny` adds its own.
     lib=$PWD/target/armv7-link
     mkdir -p "$lib" && rm -f "$lib/libunwind.a" && ar crs "$lib/libunwind.a"
-    set -- --config "target.$target.linker=\"arm-linux-musleabihf-gcc\"" \
-        --config "target.$target.rustflags=[\"-C\",\"link-self-contained=no\",\"-L\",\"$lib\",\"-C\",\"link-arg=-lgcc_eh\",\"-C\",\"link-arg=-lgcc\"]" \
-        -Z build-std=std,panic_abort --release --locked --target "$target"
+    export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_MUSLEABIHF_LINKER=arm-linux-musleabihf-gcc
+    RUSTFLAGS="-C link-self-contained=no -L $lib"
+    export RUSTFLAGS="$RUSTFLAGS -C link-arg=-lgcc_eh -C link-arg=-lgcc -C link-arg=-l:libc.a"
+    set -- -Z build-std=std,panic_abort --release --locked --target "$target"
     # RUSTC_BOOTSTRAP lets the stable toolchain take -Z build-std.
     RUSTC_BOOTSTRAP=1 cargo build "$@"
     # The test harness runs with panic=abort too (-Z panic-abort-tests), or std is built twice.
@@ -181,6 +186,8 @@ armv7)
     file "$bin" 2>/dev/null || true
     echo "built $bin ($(stat -c %s "$bin") bytes)"
     smoke "$bin"
+    make tiny TARGET="$target" TINY_RUSTUP_TARGET=no
+    smoke "target/tiny/$target/release/netns"
     ;;
 *)
     fail "usage: cross.sh check TARGET | cross.sh armv7 | cross.sh run QEMU BIN [ARG...]"
