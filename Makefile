@@ -73,6 +73,54 @@ clean:
 	$(CARGO) clean
 
 # ---------------------------------------------------------------------------------------------
+# The tiny build, for flash-bound images: the same source and release profile, with std rebuilt
+# by that profile for size (its optimize_for_size feature) and panics that abort on the spot,
+# without a message (the immediate-abort strategy). These are unstable flags, taken by the
+# stable toolchain through RUSTC_BOOTSTRAP=1; tiny-toolchain asks cargo to plan the build with
+# them first (--unit-graph compiles nothing), so a toolchain that has dropped or renamed one
+# gets a sentence saying so, not a wall of errors. A target dir of its own keeps std's rebuild
+# apart from the default build. build-std needs an explicit target: TARGET, else the host's.
+TINY_TARGET = $(or $(TARGET),$(shell rustc -vV | sed -n 's/^host: //p'))
+TINY_DIR = target/tiny
+TINY_BIN = $(TINY_DIR)/$(TINY_TARGET)/release/netns
+TINY_RUSTFLAGS = -Z unstable-options -C panic=immediate-abort
+TINY_CARGO = RUSTC_BOOTSTRAP=1 RUSTFLAGS="$${RUSTFLAGS:-} $(TINY_RUSTFLAGS)" $(CARGO) build \
+	--release --locked --target $(TINY_TARGET) --target-dir $(TINY_DIR) \
+	-Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
+
+.PHONY: tiny tiny-toolchain tiny-check
+
+tiny: tiny-toolchain
+	$(TINY_CARGO)
+	@echo "built $(TINY_BIN) ($$(stat -c %s $(TINY_BIN)) bytes)"
+
+# std's sources come with rustup's rust-src component (other toolchains may ship them too).
+# std is rebuilt, but rustup's std for TARGET still brings the musl start files and libc that
+# the link takes (link-self-contained); a recipe that links with a system's own musl instead
+# (cross.sh armv7) sets TINY_RUSTUP_TARGET=no.
+TINY_RUSTUP_TARGET ?= yes
+TINY_VENDOR_STD = RUSTC_BOOTSTRAP=1 cargo vendor --versioned-dirs \
+	-s "$$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml" vendor
+tiny-toolchain: $(if $(TARGET),$(if $(filter yes,$(TINY_RUSTUP_TARGET)),target-installed))
+	@test -d "$$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" || \
+		rustup component add rust-src
+	@mkdir -p $(TINY_DIR)
+	@$(TINY_CARGO) --unit-graph -Z unstable-options >/dev/null 2>$(TINY_DIR)/probe.log || { \
+		echo "make tiny: cargo cannot plan the tiny build with $$(rustc -V). It needs," \
+			"through RUSTC_BOOTSTRAP=1, cargo's -Z build-std=std,panic_abort and" \
+			"-Z build-std-features=optimize_for_size and rustc's $(TINY_RUSTFLAGS)" \
+			"(Rust 1.95 has them: RUSTUP_TOOLCHAIN=1.95.0); std's sources (rust-src); and" \
+			"std's own dependencies, from crates.io or, where vendor/ replaces it, in vendor/" \
+			"($(TINY_VENDOR_STD)). \`make build\` needs none of these. Cargo said:" >&2; \
+		grep -m 3 'error' $(TINY_DIR)/probe.log | sed 's/^ */  /' >&2; exit 1; }
+
+# The integration suite and the tutorials' walkthroughs against the tiny binary (the test
+# binaries themselves are the default build's), and its static and hardening checks.
+tiny-check: tiny
+	NETNS_TEST_BIN=$(TINY_BIN) $(CARGO) test --release --locked --target $(TINY_TARGET) --test netns
+	sh tests/static.sh $(TINY_BIN)
+
+# ---------------------------------------------------------------------------------------------
 # Packages and cross builds. Each package recipe under packaging/ calls the targets above; the
 # ones here make the source tarball, drive the package builds and their tests, cross-build, and
 # boot the binary in a VM. Scratch files go under target/ (PKGWORK).
@@ -178,7 +226,7 @@ vm-test: build
 	VM_LINKS=$(VM_LINKS) VM_TIMEOUT=$(VM_TIMEOUT) sh packaging/vm/vm-test.sh $(BIN) $(PKGWORK)/vm
 
 sizes:
-	@for f in target/release/netns target/*/release/netns; do [ -f $$f ] || continue; printf '%10s  %s\n' "$$(stat -c %s $$f)" "$$f"; done
+	@for f in target/release/netns target/*/release/netns target/tiny/*/release/netns; do [ -f $$f ] || continue; printf '%10s  %s\n' "$$(stat -c %s $$f)" "$$f"; done
 
 # Fuzzing (fuzz/README.md): each target for FUZZ_SECONDS on nightly, with cargo-fuzz installed
 # under target/tools when missing. New inputs grow a corpus under target/; a failure leaves its
