@@ -56,8 +56,15 @@ fn int(word: &[u8]) {
 
 fn strtol(word: &CStr) -> Option<i32> {
     let mut end = std::ptr::null_mut();
+    // strtol clamps a value out of its range and says so only through errno; with a 32-bit
+    // long the clamped value would pass for an int, which get_integer() does not accept.
+    // SAFETY: errno is this thread's own variable.
+    unsafe { *libc::__errno_location() = 0 };
     // SAFETY: `word` is NUL-terminated and outlives the call; `end` is a valid out-pointer.
     let n = unsafe { libc::strtol(word.as_ptr(), &mut end, 0) };
+    if std::io::Error::last_os_error().raw_os_error() == Some(libc::ERANGE) {
+        return None;
+    }
     // SAFETY: strtol sets `end` to a position inside `word`, at most its terminating NUL.
     let rest = unsafe { CStr::from_ptr(end) };
     let read = word.to_bytes().len() - rest.to_bytes().len();
