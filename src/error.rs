@@ -76,6 +76,8 @@ pub enum Error {
     InvalidPid(OsString),
     NotAPid(OsString),
     Mkdir(io::Error),
+    /// The kernel has no network namespaces (no CONFIG_NET_NS).
+    NoNetns(OsString),
     /// A warning: the lock is only a safeguard, so `add` goes on without it.
     Flock(io::Error),
     OpenRunDir(io::Error),
@@ -103,6 +105,10 @@ pub enum Error {
     Wait(io::Error),
     Rtnetlink,
     SendDump(io::Error),
+    /// The kernel knows no nsids (before Linux 4.0).
+    NoGetnsid,
+    /// The kernel ignores target-nsid (before Linux 4.20).
+    NoTargetNsid,
     BatchOpen(OsString, io::Error),
     Unterminated,
     TooManyArgs,
@@ -176,7 +182,7 @@ impl Error {
             | Error::Incomplete
             | Error::ArgRequired(_)
             | Error::Enter { .. } => 255,
-            Error::Kernel(_) | Error::Talk(_) => 2,
+            Error::Kernel(_) | Error::Talk(_) | Error::NoGetnsid | Error::NoTargetNsid => 2,
             Error::Status(code) => u8::try_from(*code).unwrap_or(1),
             Error::UnknownObject(_)
             | Error::NoSystemIp(_)
@@ -192,6 +198,7 @@ impl Error {
             | Error::InvalidPid(_)
             | Error::NotAPid(_)
             | Error::Mkdir(_)
+            | Error::NoNetns(_)
             | Error::Flock(_)
             | Error::OpenRunDir(_)
             | Error::MakeShared(_)
@@ -291,6 +298,10 @@ impl Error {
             Error::InvalidPid(pid) => fill("Invalid PID: {pid}", &[b(pid)]),
             Error::NotAPid(pid) => fill("Specified string '{pid}' is not a pid", &[b(pid)]),
             Error::Mkdir(err) => fill("mkdir {dir} failed: {err}", &[dir, e(err)]),
+            Error::NoNetns(name) => fill(
+                "Cannot create network namespace \"{name}\": the kernel has no network namespaces (CONFIG_NET_NS)",
+                &[b(name)],
+            ),
             Error::Flock(err) => fill(
                 "Warning: could not flock netns runtime directory \"{dir}\": {err}",
                 &[dir, e(err)],
@@ -337,6 +348,8 @@ impl Error {
             Error::Wait(err) => fill("waitpid: {err}", &[e(err)]),
             Error::Rtnetlink => fill("Cannot open rtnetlink", &[]),
             Error::SendDump(err) => fill("Cannot send dump request: {err}", &[e(err)]),
+            Error::NoGetnsid => fill("RTM_GETNSID is not supported by the kernel.", &[]),
+            Error::NoTargetNsid => fill("target-nsid is not supported by the kernel.", &[]),
             Error::BatchOpen(file, err) => {
                 fill("Cannot open file \"{file}\" for reading: {err}", &[b(file), e(err)])
             }

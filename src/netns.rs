@@ -99,6 +99,19 @@ impl Ident {
     }
 }
 
+/// Refuses to name a namespace on a kernel without network namespaces (no CONFIG_NET_NS),
+/// before anything is made: /proc shows no ns/net there. Without /proc nothing is known here;
+/// the bind that needs /proc says so later.
+pub fn refuse_without_netns(name: &OsStr) -> Result<(), Error> {
+    let missing = |path: &str| {
+        sys::stat(None, OsStr::new(path)).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+    };
+    if missing("/proc/self/ns/net") && !missing("/proc/self/ns") {
+        return Err(Error::NoNetns(name.to_owned()));
+    }
+    Ok(())
+}
+
 /// The run directory, created and made a shared mount, and locked for as long as this lives.
 ///
 /// Shared, because a namespace stays alive while any mount namespace still holds its bind

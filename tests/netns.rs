@@ -6,6 +6,10 @@
 //! `ip netns` instead of our binary (cases that pin a deliberate difference are skipped), which
 //! validates the expectations themselves.
 
+#[path = "netns/bounded.rs"]
+mod bounded;
+#[path = "netns/emulate.rs"]
+mod emulate;
 #[path = "netns/harness.rs"]
 mod harness;
 #[path = "netns/sandbox.rs"]
@@ -39,6 +43,8 @@ mod monitor;
 mod names;
 #[path = "netns/netns_option.rs"]
 mod netns_option;
+#[path = "netns/old_kernels.rs"]
+mod old_kernels;
 #[path = "netns/robustness.rs"]
 mod robustness;
 #[path = "netns/seeds.rs"]
