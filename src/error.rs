@@ -76,6 +76,8 @@ pub enum Error {
     InvalidPid(OsString),
     NotAPid(OsString),
     Mkdir(io::Error),
+    /// The run directory is a symbolic link: nothing is mounted or unmounted through it.
+    RunDirLink,
     /// The kernel has no network namespaces (no CONFIG_NET_NS).
     NoNetns(OsString),
     /// A warning: the lock is only a safeguard, so `add` goes on without it.
@@ -198,6 +200,7 @@ impl Error {
             | Error::InvalidPid(_)
             | Error::NotAPid(_)
             | Error::Mkdir(_)
+            | Error::RunDirLink
             | Error::NoNetns(_)
             | Error::Flock(_)
             | Error::OpenRunDir(_)
@@ -298,6 +301,9 @@ impl Error {
             Error::InvalidPid(pid) => fill("Invalid PID: {pid}", &[b(pid)]),
             Error::NotAPid(pid) => fill("Specified string '{pid}' is not a pid", &[b(pid)]),
             Error::Mkdir(err) => fill("mkdir {dir} failed: {err}", &[dir, e(err)]),
+            Error::RunDirLink => {
+                fill("Refusing netns runtime directory \"{dir}\": it is a symbolic link", &[dir])
+            }
             Error::NoNetns(name) => fill(
                 "Cannot create network namespace \"{name}\": the kernel has no network namespaces (CONFIG_NET_NS)",
                 &[b(name)],

@@ -45,6 +45,8 @@ mod names;
 mod netns_option;
 #[path = "netns/old_kernels.rs"]
 mod old_kernels;
+#[path = "netns/planted.rs"]
+mod planted;
 #[path = "netns/robustness.rs"]
 mod robustness;
 #[path = "netns/seeds.rs"]

@@ -11,8 +11,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 pub use libc::{
-    CLONE_NEWNET, CLONE_NEWNS, IN_CREATE, IN_DELETE, MNT_DETACH, MS_BIND, MS_PRIVATE, MS_RDONLY,
-    MS_REC, MS_SHARED, MS_SLAVE,
+    CLONE_NEWNET, CLONE_NEWNS, IN_CREATE, IN_DELETE, IN_IGNORED, IN_ONLYDIR, MNT_DETACH, MS_BIND,
+    MS_PRIVATE, MS_RDONLY, MS_REC, MS_SHARED, MS_SLAVE, UMOUNT_NOFOLLOW,
 };
 
 fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
@@ -69,19 +69,53 @@ pub fn mkdir(path: &OsStr, mode: libc::mode_t) -> io::Result<()> {
     check(unsafe { libc::mkdir(path.as_ptr(), mode) }).map(drop)
 }
 
-/// openat(2), read-only and close-on-exec: a file of a directory we hold open (without walking
-/// the directory's path again), or with `None` a path as open(2) takes it. Unlike musl's
-/// open(), which std's File::open calls, it costs no extra fcntl() for close-on-exec.
-pub fn openat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<std::fs::File> {
+/// openat(2) of a file that may be anything: read-only and close-on-exec, a FIFO not waited
+/// on, a terminal not made ours, and a symbolic link at the end of `name` followed only when
+/// `follow` says so (else ELOOP). `dir` is a directory we hold open (its path is not walked
+/// again), or with `None` `name` is a path as open(2) takes it. Unlike musl's open(), which
+/// std's File::open calls, it costs no extra fcntl() for close-on-exec.
+pub fn open_untrusted(
+    dir: Option<BorrowedFd<'_>>,
+    name: &OsStr,
+    follow: bool,
+) -> io::Result<std::fs::File> {
+    let mut flags = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY;
+    if !follow {
+        flags |= libc::O_NOFOLLOW;
+    }
+    openat(dir, name, flags)
+}
+
+/// openat(2) with O_PATH, links followed: a descriptor that names a file without opening it,
+/// so that nothing the file does on open (a device, a FIFO) happens.
+pub fn open_path(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<OwnedFd> {
+    openat(dir, name, libc::O_PATH | libc::O_CLOEXEC).map(OwnedFd::from)
+}
+
+fn openat(
+    dir: Option<BorrowedFd<'_>>,
+    name: &OsStr,
+    flags: libc::c_int,
+) -> io::Result<std::fs::File> {
     let name = c_bytes(name)?;
     let dir = dir.map_or(libc::AT_FDCWD, |dir| dir.as_raw_fd());
     // SAFETY: `name` is NUL-terminated and outlives the call; a borrowed `dir` stays open.
-    let fd = check(unsafe { libc::openat(dir, name.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
+    let fd = check(unsafe { libc::openat(dir, name.as_ptr(), flags) })?;
     // SAFETY: `fd` was just opened and nothing else owns it.
     Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
 }
 
-/// What fstatat(2) tells of a file, links followed: its device, inode and mode.
+/// The magic number of the file system an open file is on (fstatfs's f_type). Every magic
+/// number fits in 32 bits; the field's own type differs between architectures.
+pub fn fs_magic(fd: BorrowedFd<'_>) -> io::Result<u32> {
+    let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: `st` is large enough for the kernel to fill, and `fd` stays open for the call.
+    check(unsafe { libc::fstatfs(fd.as_raw_fd(), st.as_mut_ptr()) })?;
+    // SAFETY: fstatfs succeeded, so it filled `st`.
+    Ok(unsafe { st.assume_init() }.f_type as u32)
+}
+
+/// What fstatat(2) tells of a file: its device, inode and mode.
 pub struct Stat {
     pub dev: u64,
     pub ino: u64,
@@ -89,13 +123,17 @@ pub struct Stat {
 }
 
 /// fstatat(2) of `name` relative to `dir` (or with `None`, as stat(2) takes it); an empty
-/// `name` is `dir` itself.
-pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<Stat> {
+/// `name` is `dir` itself. A symbolic link at the end of `name` is followed when `follow`
+/// says so, else it is the link that is looked at.
+pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr, follow: bool) -> io::Result<Stat> {
     let name = c_bytes(name)?;
-    let (dir, flags) = match dir {
+    let (dir, mut flags) = match dir {
         Some(dir) => (dir.as_raw_fd(), libc::AT_EMPTY_PATH),
         None => (libc::AT_FDCWD, 0),
     };
+    if !follow {
+        flags |= libc::AT_SYMLINK_NOFOLLOW;
+    }
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
     // stays open for the call.
