@@ -112,6 +112,8 @@ pub enum Error {
     /// The kernel ignores target-nsid (before Linux 4.20).
     NoTargetNsid,
     BatchOpen(OsString, io::Error),
+    BatchRead(OsString, io::Error),
+    LineTooLong,
     Unterminated,
     TooManyArgs,
     MissingContinuation,
@@ -124,6 +126,8 @@ pub enum Error {
     Dump(Kernel),
     /// Start-up could not make the relocated pointers read-only.
     Relro(io::Error),
+    /// Start-up could not put stand-ins on closed standard descriptors.
+    StdFds(io::Error),
     /// A command run by a batch line or `-all exec` was killed: `ip` gives up at once.
     Killed,
     /// Failure already reported line by line; only the status is left to give.
@@ -226,12 +230,15 @@ impl Error {
             | Error::Rtnetlink
             | Error::SendDump(_)
             | Error::BatchOpen(..)
+            | Error::BatchRead(..)
+            | Error::LineTooLong
             | Error::Unterminated
             | Error::TooManyArgs
             | Error::MissingContinuation
             | Error::CommandFailed(..)
             | Error::Dump(_)
             | Error::Relro(_)
+            | Error::StdFds(_)
             | Error::Killed
             | Error::Reported => 1,
         }
@@ -359,6 +366,10 @@ impl Error {
             Error::BatchOpen(file, err) => {
                 fill("Cannot open file \"{file}\" for reading: {err}", &[b(file), e(err)])
             }
+            Error::BatchRead(file, err) => {
+                fill("Cannot read file \"{file}\": {err}", &[b(file), e(err)])
+            }
+            Error::LineTooLong => fill("Line too long: over 1 MiB", &[]),
             Error::Unterminated => fill("Unterminated quoted string", &[]),
             Error::TooManyArgs => fill("Too many arguments to command", &[]),
             Error::MissingContinuation => fill("Missing continuation line", &[]),
@@ -373,6 +384,9 @@ impl Error {
                 text
             }
             Error::Relro(err) => fill("Cannot make RELRO read-only: {err}", &[e(err)]),
+            Error::StdFds(err) => {
+                fill("Cannot stand in for a closed standard descriptor: {err}", &[e(err)])
+            }
             Error::Killed | Error::Reported | Error::Status(_) => return Vec::new(),
         };
         finish_line(text)

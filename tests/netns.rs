@@ -51,5 +51,7 @@ mod planted;
 mod robustness;
 #[path = "netns/seeds.rs"]
 mod seeds;
+#[path = "netns/silent_errors.rs"]
+mod silent_errors;
 #[path = "netns/walkthrough.rs"]
 mod walkthrough;

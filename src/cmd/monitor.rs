@@ -12,6 +12,8 @@ use crate::paths::RUN_DIR;
 use crate::sys;
 
 pub fn run() -> Result<(), Error> {
+    // Nothing may be printed for a long time: an output that takes nothing is an error now.
+    out::writable()?;
     let mut events = File::from(sys::inotify_init().map_err(Error::InotifyInit)?);
     watch(events.as_fd())?;
     // On the heap: on the stack it would be part of every command's frame, since the

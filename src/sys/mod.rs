@@ -216,6 +216,45 @@ pub fn inotify_add_watch(fd: BorrowedFd<'_>, path: &Path, mask: u32) -> io::Resu
     check(unsafe { libc::inotify_add_watch(fd.as_raw_fd(), path.as_ptr(), mask) }).map(drop)
 }
 
+/// write(2): how much of `buf` went out. Unlike std's Stdout, which takes EBADF (a closed
+/// descriptor) for success, every error is the caller's to see.
+pub fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
+    // SAFETY: `buf` is valid for reads of its length, and `fd` stays open for the call.
+    let ret = unsafe { libc::write(fd.as_raw_fd(), buf.as_ptr().cast(), buf.len()) };
+    if ret < 0 { Err(io::Error::last_os_error()) } else { Ok(ret as usize) }
+}
+
+/// Standard output, which start-up made sure is open (`start::guard_std_fds`).
+pub fn stdout() -> BorrowedFd<'static> {
+    // SAFETY: descriptor 1 is open for the life of the process: we were started with it, or
+    // start-up put a stand-in there, and nothing closes it.
+    unsafe { BorrowedFd::borrow_raw(1) }
+}
+
+/// Which of the standard descriptors 0, 1 and 2 are closed: one poll(2) for the three.
+pub fn closed_std_fds() -> io::Result<[bool; 3]> {
+    let mut fds = [0, 1, 2].map(|fd| libc::pollfd { fd, events: 0, revents: 0 });
+    // SAFETY: `fds` holds three pollfd structures for the kernel to fill in; no waiting.
+    check(unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) })?;
+    Ok(fds.map(|p| p.revents & libc::POLLNVAL != 0))
+}
+
+/// dup3(2), close-on-exec: `fd` also at the free number `at`, which then stays open for the
+/// life of the process, as a standard descriptor does.
+pub fn dup_to(fd: BorrowedFd<'_>, at: libc::c_int) -> io::Result<()> {
+    // SAFETY: dup3 takes plain descriptor numbers; `fd` stays open for the call, and `at` was
+    // free, so no descriptor that Rust code owns is replaced.
+    check(unsafe { libc::dup3(fd.as_raw_fd(), at, libc::O_CLOEXEC) }).map(drop)
+}
+
+/// fcntl(F_DUPFD_CLOEXEC): a copy of `fd` numbered 3 or above, clear of the standard ones.
+pub fn dup_above_std(fd: BorrowedFd<'_>) -> io::Result<OwnedFd> {
+    // SAFETY: fcntl takes plain descriptor numbers; `fd` stays open for the call.
+    let new = check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 3) })?;
+    // SAFETY: `new` was just opened and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
 /// The index of the link with this name in our network namespace; `None` if there is none.
 pub fn if_nametoindex(name: &OsStr) -> Option<u32> {
     let name = c_bytes(name).ok()?;

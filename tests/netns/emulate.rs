@@ -60,6 +60,10 @@ pub const NO_NET_NS: [Refuse; 2] = [
     Refuse { syscall: libc::SYS_setns, args: &[], errno: libc::EINVAL },
 ];
 
+/// A directory that cannot be read (a failing disk): getdents64 says EIO.
+pub const UNREADABLE_DIRS: [Refuse; 1] =
+    [Refuse { syscall: libc::SYS_getdents64, args: &[], errno: libc::EIO }];
+
 const SOL_NETLINK: u32 = 270;
 const CAP_ACK: u32 = 10;
 const EXT_ACK: u32 = 11;
