@@ -104,6 +104,7 @@ fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
             }
             // Not the end of the file: what is left unread is not ignored without a word.
             Err(Error::Read(e)) => return Err(Error::BatchRead(file.to_owned(), e)),
+            // That line's own failure: the batch goes on after it under -force.
             Err(Error::LineTooLong) => Err(Error::LineTooLong),
             Err(err) => return Err(err),
         };
