@@ -51,7 +51,11 @@ pub fn error(name: &OsStr, (step, err): Failed) -> Error {
 
 /// Moves this process into the network namespace `name`.
 pub fn join(name: &OsStr) -> Result<(), Failed> {
-    let ns = netns::open(name).map_err(|e| (Step::Open, e))?;
+    // An entry that is no namespace is refused as setns would refuse it, in ip's words.
+    let ns = netns::open(name).map_err(|e| match netns::not_a_namespace(&e) {
+        true => (Step::Setns, e),
+        false => (Step::Open, e),
+    })?;
     sys::setns(ns.as_fd(), sys::CLONE_NEWNET).map_err(|e| (Step::Setns, e))
 }
 

@@ -76,6 +76,10 @@ pub enum Error {
     InvalidPid(OsString),
     NotAPid(OsString),
     Mkdir(io::Error),
+    /// The run directory is a symbolic link: nothing is mounted or unmounted through it.
+    RunDirLink,
+    /// The kernel has no network namespaces (no CONFIG_NET_NS).
+    NoNetns(OsString),
     /// A warning: the lock is only a safeguard, so `add` goes on without it.
     Flock(io::Error),
     OpenRunDir(io::Error),
@@ -103,7 +107,13 @@ pub enum Error {
     Wait(io::Error),
     Rtnetlink,
     SendDump(io::Error),
+    /// The kernel knows no nsids (before Linux 4.0).
+    NoGetnsid,
+    /// The kernel ignores target-nsid (before Linux 4.20).
+    NoTargetNsid,
     BatchOpen(OsString, io::Error),
+    BatchRead(OsString, io::Error),
+    LineTooLong,
     Unterminated,
     TooManyArgs,
     MissingContinuation,
@@ -116,6 +126,8 @@ pub enum Error {
     Dump(Kernel),
     /// Start-up could not make the relocated pointers read-only.
     Relro(io::Error),
+    /// Start-up could not put stand-ins on closed standard descriptors.
+    StdFds(io::Error),
     /// A command run by a batch line or `-all exec` was killed: `ip` gives up at once.
     Killed,
     /// Failure already reported line by line; only the status is left to give.
@@ -176,7 +188,7 @@ impl Error {
             | Error::Incomplete
             | Error::ArgRequired(_)
             | Error::Enter { .. } => 255,
-            Error::Kernel(_) | Error::Talk(_) => 2,
+            Error::Kernel(_) | Error::Talk(_) | Error::NoGetnsid | Error::NoTargetNsid => 2,
             Error::Status(code) => u8::try_from(*code).unwrap_or(1),
             Error::UnknownObject(_)
             | Error::NoSystemIp(_)
@@ -192,6 +204,8 @@ impl Error {
             | Error::InvalidPid(_)
             | Error::NotAPid(_)
             | Error::Mkdir(_)
+            | Error::RunDirLink
+            | Error::NoNetns(_)
             | Error::Flock(_)
             | Error::OpenRunDir(_)
             | Error::MakeShared(_)
@@ -216,12 +230,15 @@ impl Error {
             | Error::Rtnetlink
             | Error::SendDump(_)
             | Error::BatchOpen(..)
+            | Error::BatchRead(..)
+            | Error::LineTooLong
             | Error::Unterminated
             | Error::TooManyArgs
             | Error::MissingContinuation
             | Error::CommandFailed(..)
             | Error::Dump(_)
             | Error::Relro(_)
+            | Error::StdFds(_)
             | Error::Killed
             | Error::Reported => 1,
         }
@@ -291,6 +308,13 @@ impl Error {
             Error::InvalidPid(pid) => fill("Invalid PID: {pid}", &[b(pid)]),
             Error::NotAPid(pid) => fill("Specified string '{pid}' is not a pid", &[b(pid)]),
             Error::Mkdir(err) => fill("mkdir {dir} failed: {err}", &[dir, e(err)]),
+            Error::RunDirLink => {
+                fill("Refusing netns runtime directory \"{dir}\": it is a symbolic link", &[dir])
+            }
+            Error::NoNetns(name) => fill(
+                "Cannot create network namespace \"{name}\": the kernel has no network namespaces (CONFIG_NET_NS)",
+                &[b(name)],
+            ),
             Error::Flock(err) => fill(
                 "Warning: could not flock netns runtime directory \"{dir}\": {err}",
                 &[dir, e(err)],
@@ -337,9 +361,15 @@ impl Error {
             Error::Wait(err) => fill("waitpid: {err}", &[e(err)]),
             Error::Rtnetlink => fill("Cannot open rtnetlink", &[]),
             Error::SendDump(err) => fill("Cannot send dump request: {err}", &[e(err)]),
+            Error::NoGetnsid => fill("RTM_GETNSID is not supported by the kernel.", &[]),
+            Error::NoTargetNsid => fill("target-nsid is not supported by the kernel.", &[]),
             Error::BatchOpen(file, err) => {
                 fill("Cannot open file \"{file}\" for reading: {err}", &[b(file), e(err)])
             }
+            Error::BatchRead(file, err) => {
+                fill("Cannot read file \"{file}\": {err}", &[b(file), e(err)])
+            }
+            Error::LineTooLong => fill("Line too long: over 1 MiB", &[]),
             Error::Unterminated => fill("Unterminated quoted string", &[]),
             Error::TooManyArgs => fill("Too many arguments to command", &[]),
             Error::MissingContinuation => fill("Missing continuation line", &[]),
@@ -354,6 +384,9 @@ impl Error {
                 text
             }
             Error::Relro(err) => fill("Cannot make RELRO read-only: {err}", &[e(err)]),
+            Error::StdFds(err) => {
+                fill("Cannot stand in for a closed standard descriptor: {err}", &[e(err)])
+            }
             Error::Killed | Error::Reported | Error::Status(_) => return Vec::new(),
         };
         finish_line(text)

@@ -89,7 +89,7 @@ pub fn netlink_datagram(data: &[u8]) -> Vec<Seen> {
 
 /// A buffer read from inotify: the lines `monitor` prints for it.
 pub fn inotify_events(data: &[u8]) -> Vec<u8> {
-    crate::cmd::monitor::lines(data)
+    crate::cmd::monitor::lines(data).0
 }
 
 /// A word read as a C int, as iproute2's get_integer() reads it.

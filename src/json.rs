@@ -79,28 +79,36 @@ impl Array {
 }
 
 /// Control bytes become \u00XX (iproute2 before 7.0 wrote them raw, which is not JSON); other
-/// bytes, UTF-8 or not, pass through.
+/// UTF-8 passes through as iproute2 writes it. A byte that is not part of UTF-8 (a name is
+/// any bytes) becomes \u00XX too, the character with its number (its Latin-1 reading), so the
+/// output stays JSON that every reader takes.
 fn escape(out: &mut Vec<u8>, text: &[u8]) {
     out.push(b'"');
-    for &b in text {
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0..0x20 | 0x7f => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xf)]);
+    for chunk in text.utf8_chunks() {
+        for &b in chunk.valid().as_bytes() {
+            match b {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                0x0c => out.extend_from_slice(b"\\f"),
+                0x08 => out.extend_from_slice(b"\\b"),
+                0..0x20 | 0x7f => push_u00(out, b),
+                _ => out.push(b),
             }
-            _ => out.push(b),
         }
+        chunk.invalid().iter().for_each(|b| push_u00(out, *b));
     }
     out.push(b'"');
+}
+
+/// `\u00XX`: the character numbered `b`.
+fn push_u00(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.extend_from_slice(b"\\u00");
+    out.push(HEX[usize::from(b >> 4)]);
+    out.push(HEX[usize::from(b & 0xf)]);
 }
 
 #[cfg(test)]
@@ -134,7 +142,19 @@ mod tests {
     #[test]
     fn escapes_quotes_backslashes_and_control_bytes() {
         let mut out = Vec::new();
-        escape(&mut out, b"a\"b\\c\nd\te\x01f\x7f\xff");
-        assert_eq!(out, b"\"a\\\"b\\\\c\\nd\\te\\u0001f\\u007f\xff\"");
+        escape(&mut out, b"a\"b\\c\nd\te\x01f\x7f");
+        assert_eq!(out, b"\"a\\\"b\\\\c\\nd\\te\\u0001f\\u007f\"");
+    }
+
+    #[test]
+    fn utf8_passes_through_and_other_bytes_become_characters() {
+        let mut out = Vec::new();
+        escape(&mut out, "é€\u{1f600}".as_bytes());
+        assert_eq!(out, "\"é€\u{1f600}\"".as_bytes());
+        out.clear();
+        // A stray byte, a cut-off sequence, and a sequence that is not UTF-8 (an encoded
+        // surrogate), around valid text.
+        escape(&mut out, b"\xffa\xe2\x82b\xed\xa0\x80\xc3\xa9");
+        assert_eq!(out, "\"\\u00ffa\\u00e2\\u0082b\\u00ed\\u00a0\\u0080é\"".as_bytes());
     }
 }

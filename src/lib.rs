@@ -3,9 +3,10 @@
 //! program but for `main`; what it shows of itself is what `main` needs, and `fuzz`, the entry
 //! of the fuzz targets.
 //!
-//! A run, top to bottom: start-up hardening; the global options (`cli`); then one command line,
-//! or a batch file's lines, each parsed once into a `cli::Line` and dispatched once: a netns
-//! command to `cmd`, a link or address command or a hand-over to the system's ip to `ip`.
+//! A run, top to bottom: start-up hardening (stand-ins for closed standard descriptors, RELRO);
+//! the global options (`cli`); then one command line, or a batch file's lines, each parsed once
+//! into a `cli::Line` and dispatched once: a netns command to `cmd`, a link or address command
+//! or a hand-over to the system's ip to `ip`.
 
 mod child;
 mod cli;
@@ -36,7 +37,10 @@ use error::Error;
 
 /// Everything after the program name, run: the exit status.
 pub fn main(prog: Prog, args: &[OsString]) -> u8 {
-    let result = sys::start::protect_relro().map_err(Error::Relro).and_then(|()| run(prog, args));
+    let result = sys::start::guard_std_fds()
+        .map_err(Error::StdFds)
+        .and_then(|()| sys::start::protect_relro().map_err(Error::Relro))
+        .and_then(|()| run(prog, args));
     match result {
         Ok(()) => 0,
         Err(err) => {
@@ -88,21 +92,22 @@ fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
     let mut lines = Batch::new(BufReader::new(input));
     let mut failed = false;
     loop {
-        let words = match lines.next_command() {
-            Ok(Some(words)) => words,
+        let outcome = match lines.next_command() {
             Ok(None) => break,
+            Ok(Some(words)) if words.is_empty() => continue,
+            Ok(Some(words)) => cli::parse_line(prog, opts.all, &words, true)
+                .and_then(|line| dispatch(line, opts, true)),
             // iproute2 says so, and stops reading as at the end of the file.
             Err(Error::MissingContinuation) => {
                 error::warn(&Error::MissingContinuation);
                 break;
             }
+            // Not the end of the file: what is left unread is not ignored without a word.
+            Err(Error::Read(e)) => return Err(Error::BatchRead(file.to_owned(), e)),
+            // That line's own failure: the batch goes on after it under -force.
+            Err(Error::LineTooLong) => Err(Error::LineTooLong),
             Err(err) => return Err(err),
         };
-        if words.is_empty() {
-            continue;
-        }
-        let outcome = cli::parse_line(prog, opts.all, &words, true)
-            .and_then(|line| dispatch(line, opts, true));
         let Err(err) = outcome else { continue };
         if err.ends_batch() {
             return Err(err);

@@ -134,37 +134,74 @@ pub struct Rtnl {
     buf: Vec<u8>,
     /// The rest of the last datagram read.
     unread: std::vec::IntoIter<(u32, Reply)>,
+    /// The kernel checks our requests strictly, and so heeds a dump's target-nsid.
+    strict: bool,
+}
+
+/// What a lookup names: a namespace by an open file of it, or by its id here.
+#[derive(Debug, Clone, Copy)]
+pub enum Query<'a> {
+    File(BorrowedFd<'a>),
+    Id(i32),
+}
+
+impl Query<'_> {
+    fn attribute(self) -> NsidAttribute {
+        match self {
+            Query::File(fd) => fd_attr(fd),
+            Query::Id(nsid) => NsidAttribute::Id(nsid),
+        }
+    }
 }
 
 impl Rtnl {
+    /// A socket with every option this kernel has of the ones we like, each best effort, as in
+    /// iproute2: embedded systems run kernels from before them for years, and we do without.
     pub fn open() -> io::Result<Rtnl> {
         let mut sock = Socket::new(NETLINK_ROUTE)?;
         sock.bind_auto()?;
-        sock.set_ext_ack(true)?;
-        // Errors then carry only the request's header, not the whole request back.
-        sock.set_cap_ack(true)?;
-        // Without strict checking the kernel ignores a dump's target-nsid.
-        sock.set_netlink_get_strict_chk(true)?;
+        // Refusals in the kernel's own words (4.12).
+        let _ = sock.set_ext_ack(true);
+        // Errors carry only the request's header back, not the whole request (4.20). Without
+        // it they are longer by our request, at most a few hundred bytes: the receive buffer
+        // holds them, and the parser steps over the echo.
+        let _ = sock.set_cap_ack(true);
+        // Without strict checking (4.20) the kernel ignores a dump's target-nsid.
+        let strict = sock.set_netlink_get_strict_chk(true).is_ok();
         // Room for a full batch of replies; the default would do too, only with less margin.
         let _ = sock.set_rx_buf_sz(1 << 20);
-        Ok(Rtnl { sock, seq: 0, buf: Vec::with_capacity(1 << 16), unread: Vec::new().into_iter() })
+        let buf = Vec::with_capacity(1 << 16);
+        Ok(Rtnl { sock, seq: 0, buf, unread: Vec::new().into_iter(), strict })
     }
 
-    /// The nsid each namespace has here (-1: none assigned), or the kernel's refusal (for a file
-    /// that is no namespace). Asks for all of them in one datagram per `BATCH`.
-    pub fn nsids_of(&mut self, fds: &[BorrowedFd<'_>]) -> io::Result<Vec<Result<i32, Kernel>>> {
+    /// The peer each query names, seen from `target` when given, or the kernel's refusal (for
+    /// a file that is no namespace, an id or a target it does not know). All are asked in one
+    /// datagram; callers keep to `BATCH` queries.
+    pub fn lookup(
+        &mut self,
+        queries: &[Query<'_>],
+        target: Option<i32>,
+    ) -> io::Result<Vec<Result<Peer, Kernel>>> {
+        // Nothing to ask is no request: an empty datagram would only earn an error.
+        if queries.is_empty() {
+            return Ok(Vec::new());
+        }
         let first = self.seq.wrapping_add(1);
-        let requests: Vec<_> = fds
+        let requests: Vec<_> = queries
             .iter()
-            .map(|fd| self.request(RTM_GETNSID, NLM_F_REQUEST, vec![fd_attr(*fd)]))
+            .map(|query| {
+                let mut attrs = vec![query.attribute()];
+                attrs.extend(target.map(NsidAttribute::TargetNsid));
+                self.request(RTM_GETNSID, NLM_F_REQUEST, attrs)
+            })
             .collect();
         self.send(&requests)?;
-        let mut answers: Vec<Option<Result<i32, Kernel>>> = vec![None; fds.len()];
+        let mut answers: Vec<Option<Result<Peer, Kernel>>> = vec![None; queries.len()];
         while answers.iter().any(Option::is_none) {
             let (index, reply) = self.next_reply(first)?;
             let Some(slot) = answers.get_mut(index) else { continue };
             *slot = match reply {
-                Reply::Peer(peer) => Some(Ok(peer.nsid)),
+                Reply::Peer(peer) => Some(Ok(peer)),
                 Reply::Refused(kernel) => Some(Err(kernel)),
                 Reply::Done | Reply::Ack => continue,
             };
@@ -180,22 +217,23 @@ impl Rtnl {
 
     /// The peer with id `nsid` here, seen from `target` when given.
     pub fn peer(&mut self, nsid: i32, target: Option<i32>) -> Result<Peer, Failure> {
-        let mut attrs = vec![NsidAttribute::Id(nsid)];
-        attrs.extend(target.map(NsidAttribute::TargetNsid));
-        let request = self.request(RTM_GETNSID, NLM_F_REQUEST, attrs);
-        self.send(&[request])?;
-        loop {
-            match self.next_reply(self.seq)?.1 {
-                Reply::Peer(peer) => return Ok(peer),
-                Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
-                Reply::Ack | Reply::Done => {}
-            }
+        match self.lookup(&[Query::Id(nsid)], target)?.pop() {
+            Some(Ok(peer)) => Ok(peer),
+            Some(Err(kernel)) => Err(Failure::Kernel(kernel)),
+            None => Err(Failure::Io(malformed())),
         }
     }
 
     /// Every peer that has an id here (or in `target`), in the kernel's order. What was
     /// received before a failure is kept.
     pub fn dump(&mut self, target: Option<i32>) -> (Vec<Peer>, Option<Failure>) {
+        match target {
+            Some(target) if !self.strict => self.dump_via_peers(target),
+            _ => self.dump_as_asked(target),
+        }
+    }
+
+    fn dump_as_asked(&mut self, target: Option<i32>) -> (Vec<Peer>, Option<Failure>) {
         let attrs = target.map(NsidAttribute::TargetNsid).into_iter().collect();
         let request = self.request(RTM_GETNSID, NLM_F_REQUEST | NLM_F_DUMP, attrs);
         let mut peers = Vec::new();
@@ -211,6 +249,41 @@ impl Rtnl {
                 Err(e) => return (peers, Some(Failure::Io(e))),
             }
         }
+    }
+
+    /// A dump of the target's ids, where the kernel would ignore the target in a dump and
+    /// list ours instead: each of our peers is looked up relative to the target, which the
+    /// kernel heeds in a lookup, and those with an id there are kept, in the target's order
+    /// (the kernel's). The target is asked about too, so that an unknown one is refused in
+    /// the kernel's words. A peer of the target that has no id here is not found this way.
+    fn dump_via_peers(&mut self, target: i32) -> (Vec<Peer>, Option<Failure>) {
+        let (ours, failure) = self.dump_as_asked(None);
+        if failure.is_some() {
+            return (Vec::new(), failure);
+        }
+        let mut ids: Vec<i32> = ours.iter().map(|peer| peer.nsid).collect();
+        if !ids.contains(&target) {
+            ids.push(target);
+        }
+        let mut peers: Vec<Peer> = Vec::new();
+        for chunk in ids.chunks(BATCH) {
+            let queries: Vec<Query<'_>> = chunk.iter().map(|id| Query::Id(*id)).collect();
+            let answers = match self.lookup(&queries, Some(target)) {
+                Ok(answers) => answers,
+                Err(e) => return (Vec::new(), Some(Failure::Io(e))),
+            };
+            for answer in answers {
+                match answer {
+                    // Put in its place (a sort would cost more code than the few peers).
+                    Ok(peer) if peer.nsid >= 0 => {
+                        peers.insert(peers.partition_point(|p| p.nsid < peer.nsid), peer);
+                    }
+                    Ok(_) => {}
+                    Err(kernel) => return (Vec::new(), Some(Failure::Kernel(kernel))),
+                }
+            }
+        }
+        (peers, None)
     }
 
     fn request(&mut self, kind: u16, flags: u16, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {

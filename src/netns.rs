@@ -4,7 +4,7 @@
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -61,16 +61,61 @@ pub fn listing() -> io::Result<Option<Listing>> {
 
 impl Listing {
     pub fn open(&self, name: &OsStr) -> io::Result<File> {
-        sys::openat(Some(self.dir.fd()), name)
+        open_ns(Some(self.dir.fd()), name)
     }
 
+    /// The file `name` leads to, looked at and not opened: a FIFO, a link to a device, cost
+    /// nothing.
     pub fn ident(&self, name: &OsStr) -> io::Result<Ident> {
         Ident::in_dir(&self.dir, name)
     }
 }
 
+/// The namespace file `name` in the run directory, opened.
 pub fn open(name: &OsStr) -> io::Result<File> {
-    sys::openat(None, path_of(name).as_os_str())
+    open_ns(None, path_of(name).as_os_str())
+}
+
+/// The file system of namespace files, and of /proc, where they lived before Linux 3.19.
+const NSFS_MAGIC: u32 = libc::NSFS_MAGIC as u32;
+const PROC_SUPER_MAGIC: u32 = libc::PROC_SUPER_MAGIC as u32;
+
+/// Opens an entry of the run directory as a namespace file. Whoever can write there can put
+/// anything there: a FIFO is not waited on, and a file that is no namespace is refused with
+/// EINVAL, what the kernel says of one when it is used as one.
+fn open_ns(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<File> {
+    let file = match sys::open_untrusted(dir, name, false) {
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return open_link(dir, name),
+        other => other?,
+    };
+    is_namespace(file.as_fd())?;
+    Ok(file)
+}
+
+/// An entry that is a symbolic link (pipework names a container's namespace with `ln -s
+/// /proc/PID/ns/net`, as do tutorials) is followed to a namespace file and to nothing else:
+/// the file it leads to is looked at through an O_PATH descriptor, which opens nothing (a
+/// device would act on being opened), and then that same file is opened through
+/// /proc/self/fd, so a link changed in between changes nothing. Without /proc, links are
+/// not followed.
+fn open_link(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<File> {
+    let path = sys::open_path(dir, name)?;
+    is_namespace(path.as_fd())?;
+    let again = format!("/proc/self/fd/{}", path.as_raw_fd());
+    sys::open_untrusted(None, OsStr::new(&again), true)
+        .map_err(|_| io::Error::from_raw_os_error(libc::ELOOP))
+}
+
+fn is_namespace(fd: BorrowedFd<'_>) -> io::Result<()> {
+    match sys::fs_magic(fd)? {
+        NSFS_MAGIC | PROC_SUPER_MAGIC => Ok(()),
+        _ => Err(io::Error::from_raw_os_error(libc::EINVAL)),
+    }
+}
+
+/// Whether `open` refused a file for being no namespace.
+pub fn not_a_namespace(err: &io::Error) -> bool {
+    err.raw_os_error() == Some(libc::EINVAL)
 }
 
 /// A namespace is the same namespace wherever it is bound: same device, same inode.
@@ -82,21 +127,45 @@ pub struct Ident {
 
 impl Ident {
     pub fn of_file(file: &File) -> io::Result<Ident> {
-        sys::stat(Some(file.as_fd()), OsStr::new("")).map(Ident::of)
+        sys::stat(Some(file.as_fd()), OsStr::new(""), true).map(Ident::of)
     }
 
     pub fn of_path(path: &Path) -> io::Result<Ident> {
-        sys::stat(None, path.as_os_str()).map(Ident::of)
+        sys::stat(None, path.as_os_str(), true).map(Ident::of)
     }
 
     /// The file `name` (a path relative to `dir`), links followed.
     pub fn in_dir(dir: &Dir, name: &OsStr) -> io::Result<Ident> {
-        sys::stat(Some(dir.fd()), name).map(Ident::of)
+        sys::stat(Some(dir.fd()), name, true).map(Ident::of)
     }
 
     fn of(st: sys::Stat) -> Ident {
         Ident { dev: st.dev, ino: st.ino }
     }
+}
+
+/// Refuses a run directory that is a symbolic link. Whoever can write where it lives (a
+/// container given /run, a careless script) could point it anywhere, and our mounts and
+/// unmounts would happen there: `add` would bind and share the link's target. Every command
+/// that mounts or unmounts there asks this first.
+pub fn refuse_linked_run_dir() -> Result<(), Error> {
+    match sys::stat(None, OsStr::new(RUN_DIR), false) {
+        Ok(st) if st.mode & libc::S_IFMT == libc::S_IFLNK => Err(Error::RunDirLink),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses to name a namespace on a kernel without network namespaces (no CONFIG_NET_NS),
+/// before anything is made: /proc shows no ns/net there. Without /proc nothing is known here;
+/// the bind that needs /proc says so later.
+pub fn refuse_without_netns(name: &OsStr) -> Result<(), Error> {
+    let missing = |path: &str| {
+        sys::stat(None, OsStr::new(path), true).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
+    };
+    if missing("/proc/self/ns/net") && !missing("/proc/self/ns") {
+        return Err(Error::NoNetns(name.to_owned()));
+    }
+    Ok(())
 }
 
 /// The run directory, created and made a shared mount, and locked for as long as this lives.
@@ -114,6 +183,7 @@ impl RunDir {
     /// The run directory, ready, and a warning if it could not be locked: the lock is a
     /// safeguard, so the caller goes on without it.
     pub fn prepare() -> Result<(RunDir, Option<Error>), Error> {
+        refuse_linked_run_dir()?;
         make_dir()?;
         let lock = OpenOptions::new()
             .read(true)
@@ -239,9 +309,10 @@ fn make_shared() -> Result<(), Error> {
 }
 
 /// Unbinds and removes a name. The unmount may fail for an entry that is no mount (a stale
-/// plain file): that is fine, the unlink decides.
+/// plain file): that is fine, the unlink decides. A link is not followed, by either: what it
+/// points to is not ours to unmount.
 pub fn remove(name: &OsStr) -> Result<(), Error> {
     let path = path_of(name);
-    let _ = sys::umount2(&path, sys::MNT_DETACH);
+    let _ = sys::umount2(&path, sys::MNT_DETACH | sys::UMOUNT_NOFOLLOW);
     fs::remove_file(&path).map_err(|e| Error::RemoveFile(path, e))
 }

@@ -1,15 +1,30 @@
-//! Standard output: a command's output goes out in one write, and numbers are written as
-//! printf writes them.
+//! Standard output: a command's output goes out in one write, every failure to write it is
+//! reported, and numbers are written as printf writes them.
 
-use std::io::{self, Write};
+use std::io;
 
 use crate::error::Error;
+use crate::sys;
 
 /// Writes to stdout at once: output must be out before a fork or an exec, and in order with
-/// what a child writes.
-pub fn print(bytes: &[u8]) -> Result<(), Error> {
-    let mut out = io::stdout().lock();
-    out.write_all(bytes).and_then(|()| out.flush()).map_err(Error::Write)
+/// what a child writes. Straight to the descriptor, not through std's Stdout, which takes a
+/// closed standard output (EBADF) for success.
+pub fn print(mut bytes: &[u8]) -> Result<(), Error> {
+    while !bytes.is_empty() {
+        match sys::write(sys::stdout(), bytes) {
+            Ok(0) => return Err(Error::Write(io::ErrorKind::WriteZero.into())),
+            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::Write(e)),
+        }
+    }
+    Ok(())
+}
+
+/// Whether standard output takes output at all, asked with a write of nothing: for a command
+/// that may print nothing for a long time (`monitor`), so that it fails at once, not later.
+pub fn writable() -> Result<(), Error> {
+    sys::write(sys::stdout(), &[]).map(drop).map_err(Error::Write)
 }
 
 /// printf's `%d`, written straight into the output.

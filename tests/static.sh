@@ -65,5 +65,9 @@ test "$(run list)" = blue || { echo "FAIL: list in the chroot" >&2; exit 1; }
 test "$(run exec blue /netns identify)" = blue || { echo "FAIL: exec in the chroot" >&2; exit 1; }
 run delete blue
 test -z "$(run list)" || { echo "FAIL: delete in the chroot" >&2; exit 1; }
+# Standard output closed, and no /dev/null to stand in for it: the output that cannot be written
+# is still reported (the stand-in is a pipe, which needs no file system).
+if err=$(run -V 2>&1 >&-); then echo "FAIL: -V into a closed stdout succeeded" >&2; exit 1; fi
+test "$err" = "write failed: Bad file descriptor" || { echo "FAIL: -V into a closed stdout: $err" >&2; exit 1; }
 echo "ok: runs in an empty chroot with only /proc"
 ' sh "$bin"

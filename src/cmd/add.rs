@@ -3,7 +3,7 @@
 use std::ffi::OsStr;
 
 use crate::error::Error;
-use crate::netns::{RunDir, Source};
+use crate::netns::{self, RunDir, Source};
 
 pub fn run(name: &OsStr) -> Result<(), Error> {
     bind(name, Source::New)
@@ -14,6 +14,7 @@ pub fn attach(name: &OsStr, pid: i32) -> Result<(), Error> {
 }
 
 fn bind(name: &OsStr, source: Source) -> Result<(), Error> {
+    netns::refuse_without_netns(name)?;
     let (dir, warning) = RunDir::prepare()?;
     super::warn_all(warning.as_slice());
     dir.bind(name, source)

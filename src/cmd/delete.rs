@@ -6,12 +6,14 @@ use crate::error::Error;
 use crate::netns;
 
 pub fn run(name: &OsStr) -> Result<(), Error> {
+    netns::refuse_linked_run_dir()?;
     netns::remove(name)
 }
 
 /// Removes every name. Unlike iproute2, which stops at the first entry it cannot remove and
 /// still reports success, every entry is tried and a failure shows in the exit status.
 pub fn all() -> Result<(), Error> {
+    netns::refuse_linked_run_dir()?;
     let Some(names) = netns::names().map_err(Error::OpenDir)? else {
         return Ok(());
     };

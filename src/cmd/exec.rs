@@ -29,11 +29,15 @@ pub fn run(ctx: &Ctx, name: &OsStr, cmd: &[OsString]) -> Result<(), Error> {
 }
 
 /// Runs the command in every named namespace in turn, under a header line each. Their exit
-/// statuses do not count, as in ip; one killed by a signal stops the round.
+/// statuses do not count, as in ip, nor does a command that could not be found (a command's
+/// own failure); one killed by a signal stops the round. A namespace that could not be
+/// entered is reported, the round goes on, and the exit status says so in the end (ip exits
+/// 0 then).
 pub fn all(cmd: &[OsString]) -> Result<(), Error> {
     let Some(names) = netns::names().map_err(Error::OpenDir)? else {
         return Ok(());
     };
+    let mut unentered = false;
     for name in names {
         let mut header = b"\nnetns: ".to_vec();
         header.extend_from_slice(name.as_bytes());
@@ -42,10 +46,13 @@ pub fn all(cmd: &[OsString]) -> Result<(), Error> {
         match in_namespace(&name, cmd)? {
             Ended::Exited(Exit::Signal(_)) => return Err(Error::Killed),
             Ended::Exited(Exit::Code(_)) => {}
-            Ended::Failed(stop, err) => error::warn(&stop.error(err, &name, program(cmd))),
+            Ended::Failed(stop, err) => {
+                unentered |= stop != enter::Stop::Exec;
+                error::warn(&stop.error(err, &name, program(cmd)));
+            }
         }
     }
-    Ok(())
+    if unentered { Err(Error::Reported) } else { Ok(()) }
 }
 
 /// Enters the namespace and runs the command in a child, and waits for it.

@@ -4,10 +4,9 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::error::Error;
+use crate::error::{Error, Kernel};
 use crate::json::{Array, Value};
 use crate::netlink::{self, Failure, Peer};
-use crate::netns;
 use crate::out::{self, push_decimal};
 
 use super::Ctx;
@@ -15,20 +14,35 @@ use super::Ctx;
 pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Error> {
     let mut rtnl = netlink::open()?;
     let mut named = Vec::new();
-    if let Ok(Some(listing)) = netns::listing() {
+    if let Some(listing) = super::list::listing()? {
         let ids = super::list::ids(&mut rtnl, &listing)?;
         named = ids.into_iter().zip(listing.names).collect();
     }
     let (peers, failure) = match nsid {
-        Some(nsid) => (vec![rtnl.peer(nsid, target)?], None),
+        Some(nsid) => match rtnl.peer(nsid, target) {
+            Err(Failure::Kernel(kernel)) if no_nsids(&kernel) => return Err(Error::NoGetnsid),
+            peer => (vec![peer?], None),
+        },
         None => rtnl.dump(target),
     };
-    out::print(&render(ctx, &peers, &named))?;
-    match failure {
-        None => Ok(()),
-        Some(Failure::Kernel(kernel)) => Err(Error::Dump(kernel)),
-        Some(Failure::Io(e)) => Err(Error::SendDump(e)),
+    // Seen from a target, every peer has an id here or says it has none: a kernel that
+    // leaves that out (before 4.20) ignored the target, and its answer is about us.
+    if target.is_some() && peers.iter().any(|peer| peer.current.is_none()) {
+        return Err(Error::NoTargetNsid);
     }
+    let failure = match failure {
+        Some(Failure::Kernel(kernel)) if no_nsids(&kernel) => return Err(Error::NoGetnsid),
+        Some(Failure::Kernel(kernel)) => Some(Error::Dump(kernel)),
+        Some(Failure::Io(e)) => Some(Error::SendDump(e)),
+        None => None,
+    };
+    out::print(&render(ctx, &peers, &named))?;
+    failure.map_or(Ok(()), Err)
+}
+
+/// A kernel before 4.0 has no RTM_GETNSID, and refuses it as a type it does not know.
+fn no_nsids(kernel: &Kernel) -> bool {
+    kernel.errno == libc::EOPNOTSUPP
 }
 
 /// `named`: each name in the run directory with its id here, if it has one.

@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 
 use crate::error::Error;
@@ -12,11 +12,10 @@ use crate::paths::RUN_DIR;
 use crate::sys;
 
 pub fn run() -> Result<(), Error> {
-    let inotify = sys::inotify_init().map_err(Error::InotifyInit)?;
-    netns::make_dir()?;
-    sys::inotify_add_watch(inotify.as_fd(), Path::new(RUN_DIR), sys::IN_CREATE | sys::IN_DELETE)
-        .map_err(Error::InotifyWatch)?;
-    let mut events = File::from(inotify);
+    // Nothing may be printed for a long time: an output that takes nothing is an error now.
+    out::writable()?;
+    let mut events = File::from(sys::inotify_init().map_err(Error::InotifyInit)?);
+    watch(events.as_fd())?;
     // On the heap: on the stack it would be part of every command's frame, since the
     // commands are inlined into one function, and cost `exec` a page fault.
     let mut buf = vec![0; 4096];
@@ -25,15 +24,30 @@ pub fn run() -> Result<(), Error> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             other => other.map_err(Error::Read)?,
         };
+        let (text, unwatched) = lines(&buf[..len]);
         // Written at once, so nothing waits in a buffer when we are killed.
-        out::print(&lines(&buf[..len]))?;
+        out::print(&text)?;
+        // The directory was removed or unmounted, and its watch with it: the run directory as
+        // it is now (made anew, or the one the mount covered) is watched instead.
+        if unwatched {
+            watch(events.as_fd())?;
+        }
     }
 }
 
+/// Watches the run directory, made first if need be. Only a directory: a file, a FIFO or a
+/// link to one in its place would never report a name, and we would wait without a word.
+fn watch(inotify: BorrowedFd<'_>) -> Result<(), Error> {
+    netns::make_dir()?;
+    let mask = sys::IN_CREATE | sys::IN_DELETE | sys::IN_ONLYDIR;
+    sys::inotify_add_watch(inotify, Path::new(RUN_DIR), mask).map_err(Error::InotifyWatch)
+}
+
 /// The lines for a buffer of inotify events (struct inotify_event: wd, mask, cookie, len, then
-/// a NUL-padded name of len bytes).
-pub fn lines(mut buf: &[u8]) -> Vec<u8> {
+/// a NUL-padded name of len bytes), and whether the watch ended among them (IN_IGNORED).
+pub fn lines(mut buf: &[u8]) -> (Vec<u8>, bool) {
     let mut out = Vec::new();
+    let mut unwatched = false;
     while buf.len() >= 16 {
         let word = |at: usize| u32::from_ne_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]);
         let (mask, len) = (word(4), word(12) as usize);
@@ -46,9 +60,10 @@ pub fn lines(mut buf: &[u8]) -> Vec<u8> {
                 out.push(b'\n');
             }
         }
+        unwatched |= mask & sys::IN_IGNORED != 0;
         buf = buf.get(16 + len..).unwrap_or_default();
     }
-    out
+    (out, unwatched)
 }
 
 #[cfg(test)]
@@ -70,15 +85,16 @@ mod tests {
         let mut buf = event(sys::IN_CREATE, b"blue", 16);
         buf.extend(event(sys::IN_DELETE | libc::IN_ISDIR, b"d", 16));
         buf.extend(event(libc::IN_MOVED_FROM, b"moved", 16));
+        assert_eq!(lines(&buf), (b"add blue\ndelete d\n".to_vec(), false));
         buf.extend(event(libc::IN_IGNORED, b"", 0));
-        assert_eq!(lines(&buf), b"add blue\ndelete d\n");
+        assert_eq!(lines(&buf), (b"add blue\ndelete d\n".to_vec(), true));
     }
 
     #[test]
     fn a_truncated_buffer_is_read_as_far_as_it_goes() {
         let mut buf = event(sys::IN_CREATE, b"blue", 16);
         buf.truncate(20);
-        assert_eq!(lines(&buf), b"add blue\n");
-        assert_eq!(lines(&buf[..10]), b"");
+        assert_eq!(lines(&buf).0, b"add blue\n");
+        assert_eq!(lines(&buf[..10]).0, b"");
     }
 }

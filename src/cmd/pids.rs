@@ -10,7 +10,8 @@ use crate::out;
 use crate::sys::Dir;
 
 pub fn run(name: &OsStr) -> Result<(), Error> {
-    let target = netns::open(name).and_then(|f| Ident::of_file(&f)).map_err(Error::OpenUnnamed)?;
+    // Looked at, not opened: an entry that is no namespace (a FIFO, say) matches no process.
+    let target = Ident::of_path(&netns::path_of(name)).map_err(Error::OpenUnnamed)?;
     let mut out = Vec::new();
     let mut proc = Dir::open(Path::new("/proc/")).map_err(Error::OpenProc)?;
     for pid in proc.names().map_err(Error::OpenProc)? {

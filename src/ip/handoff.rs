@@ -100,6 +100,6 @@ fn is_busybox(path: &Path, busybox: Option<&Path>) -> bool {
 }
 
 fn is_program(path: &Path) -> bool {
-    sys::stat(None, path.as_os_str())
+    sys::stat(None, path.as_os_str(), true)
         .is_ok_and(|st| st.mode & libc::S_IFMT == libc::S_IFREG && st.mode & 0o111 != 0)
 }

@@ -11,8 +11,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 pub use libc::{
-    CLONE_NEWNET, CLONE_NEWNS, IN_CREATE, IN_DELETE, MNT_DETACH, MS_BIND, MS_PRIVATE, MS_RDONLY,
-    MS_REC, MS_SHARED, MS_SLAVE,
+    CLONE_NEWNET, CLONE_NEWNS, IN_CREATE, IN_DELETE, IN_IGNORED, IN_ONLYDIR, MNT_DETACH, MS_BIND,
+    MS_PRIVATE, MS_RDONLY, MS_REC, MS_SHARED, MS_SLAVE, UMOUNT_NOFOLLOW,
 };
 
 fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
@@ -69,19 +69,53 @@ pub fn mkdir(path: &OsStr, mode: libc::mode_t) -> io::Result<()> {
     check(unsafe { libc::mkdir(path.as_ptr(), mode) }).map(drop)
 }
 
-/// openat(2), read-only and close-on-exec: a file of a directory we hold open (without walking
-/// the directory's path again), or with `None` a path as open(2) takes it. Unlike musl's
-/// open(), which std's File::open calls, it costs no extra fcntl() for close-on-exec.
-pub fn openat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<std::fs::File> {
+/// openat(2) of a file that may be anything: read-only and close-on-exec, a FIFO not waited
+/// on, a terminal not made ours, and a symbolic link at the end of `name` followed only when
+/// `follow` says so (else ELOOP). `dir` is a directory we hold open (its path is not walked
+/// again), or with `None` `name` is a path as open(2) takes it. Unlike musl's open(), which
+/// std's File::open calls, it costs no extra fcntl() for close-on-exec.
+pub fn open_untrusted(
+    dir: Option<BorrowedFd<'_>>,
+    name: &OsStr,
+    follow: bool,
+) -> io::Result<std::fs::File> {
+    let mut flags = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY;
+    if !follow {
+        flags |= libc::O_NOFOLLOW;
+    }
+    openat(dir, name, flags)
+}
+
+/// openat(2) with O_PATH, links followed: a descriptor that names a file without opening it,
+/// so that nothing the file does on open (a device, a FIFO) happens.
+pub fn open_path(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<OwnedFd> {
+    openat(dir, name, libc::O_PATH | libc::O_CLOEXEC).map(OwnedFd::from)
+}
+
+fn openat(
+    dir: Option<BorrowedFd<'_>>,
+    name: &OsStr,
+    flags: libc::c_int,
+) -> io::Result<std::fs::File> {
     let name = c_bytes(name)?;
     let dir = dir.map_or(libc::AT_FDCWD, |dir| dir.as_raw_fd());
     // SAFETY: `name` is NUL-terminated and outlives the call; a borrowed `dir` stays open.
-    let fd = check(unsafe { libc::openat(dir, name.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
+    let fd = check(unsafe { libc::openat(dir, name.as_ptr(), flags) })?;
     // SAFETY: `fd` was just opened and nothing else owns it.
     Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
 }
 
-/// What fstatat(2) tells of a file, links followed: its device, inode and mode.
+/// The magic number of the file system an open file is on (fstatfs's f_type). Every magic
+/// number fits in 32 bits; the field's own type differs between architectures.
+pub fn fs_magic(fd: BorrowedFd<'_>) -> io::Result<u32> {
+    let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: `st` is large enough for the kernel to fill, and `fd` stays open for the call.
+    check(unsafe { libc::fstatfs(fd.as_raw_fd(), st.as_mut_ptr()) })?;
+    // SAFETY: fstatfs succeeded, so it filled `st`.
+    Ok(unsafe { st.assume_init() }.f_type as u32)
+}
+
+/// What fstatat(2) tells of a file: its device, inode and mode.
 pub struct Stat {
     pub dev: u64,
     pub ino: u64,
@@ -89,13 +123,17 @@ pub struct Stat {
 }
 
 /// fstatat(2) of `name` relative to `dir` (or with `None`, as stat(2) takes it); an empty
-/// `name` is `dir` itself.
-pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<Stat> {
+/// `name` is `dir` itself. A symbolic link at the end of `name` is followed when `follow`
+/// says so, else it is the link that is looked at.
+pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr, follow: bool) -> io::Result<Stat> {
     let name = c_bytes(name)?;
-    let (dir, flags) = match dir {
+    let (dir, mut flags) = match dir {
         Some(dir) => (dir.as_raw_fd(), libc::AT_EMPTY_PATH),
         None => (libc::AT_FDCWD, 0),
     };
+    if !follow {
+        flags |= libc::AT_SYMLINK_NOFOLLOW;
+    }
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
     // stays open for the call.
@@ -176,6 +214,45 @@ pub fn inotify_add_watch(fd: BorrowedFd<'_>, path: &Path, mask: u32) -> io::Resu
     let path = c_path(path)?;
     // SAFETY: `path` is NUL-terminated and outlives the call.
     check(unsafe { libc::inotify_add_watch(fd.as_raw_fd(), path.as_ptr(), mask) }).map(drop)
+}
+
+/// write(2): how much of `buf` went out. Unlike std's Stdout, which takes EBADF (a closed
+/// descriptor) for success, every error is the caller's to see.
+pub fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
+    // SAFETY: `buf` is valid for reads of its length, and `fd` stays open for the call.
+    let ret = unsafe { libc::write(fd.as_raw_fd(), buf.as_ptr().cast(), buf.len()) };
+    if ret < 0 { Err(io::Error::last_os_error()) } else { Ok(ret as usize) }
+}
+
+/// Standard output, which start-up made sure is open (`start::guard_std_fds`).
+pub fn stdout() -> BorrowedFd<'static> {
+    // SAFETY: descriptor 1 is open for the life of the process: we were started with it, or
+    // start-up put a stand-in there, and nothing closes it.
+    unsafe { BorrowedFd::borrow_raw(1) }
+}
+
+/// Which of the standard descriptors 0, 1 and 2 are closed: one poll(2) for the three.
+pub fn closed_std_fds() -> io::Result<[bool; 3]> {
+    let mut fds = [0, 1, 2].map(|fd| libc::pollfd { fd, events: 0, revents: 0 });
+    // SAFETY: `fds` holds three pollfd structures for the kernel to fill in; no waiting.
+    check(unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) })?;
+    Ok(fds.map(|p| p.revents & libc::POLLNVAL != 0))
+}
+
+/// dup3(2), close-on-exec: `fd` also at the free number `at`, which then stays open for the
+/// life of the process, as a standard descriptor does.
+pub fn dup_to(fd: BorrowedFd<'_>, at: libc::c_int) -> io::Result<()> {
+    // SAFETY: dup3 takes plain descriptor numbers; `fd` stays open for the call, and `at` was
+    // free, so no descriptor that Rust code owns is replaced.
+    check(unsafe { libc::dup3(fd.as_raw_fd(), at, libc::O_CLOEXEC) }).map(drop)
+}
+
+/// fcntl(F_DUPFD_CLOEXEC): a copy of `fd` numbered 3 or above, clear of the standard ones.
+pub fn dup_above_std(fd: BorrowedFd<'_>) -> io::Result<OwnedFd> {
+    // SAFETY: fcntl takes plain descriptor numbers; `fd` stays open for the call.
+    let new = check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 3) })?;
+    // SAFETY: `new` was just opened and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
 /// The index of the link with this name in our network namespace; `None` if there is none.

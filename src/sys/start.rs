@@ -1,11 +1,36 @@
-//! Start-up: the C `main` that calls ours, the arguments it is given, and the one hardening
-//! step a static-pie's start-up leaves to the program (RELRO).
+//! Start-up: the C `main` that calls ours, the arguments it is given, the one hardening
+//! step a static-pie's start-up leaves to the program (RELRO), and stand-ins for standard
+//! descriptors we were started without.
 
 use std::ffi::{CStr, OsStr, OsString};
 use std::io;
+use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 
-use super::check;
+use super::{check, closed_std_fds, dup_above_std, dup_to};
+
+/// Puts a stand-in on each standard descriptor we were started without (`netns list >&-`):
+/// else the first thing we open (the run directory, a netlink socket) would take its number,
+/// and our output would go there, or nowhere without a word. Standard output and error get a
+/// pipe's reading end and standard input its writing end, so that each still refuses its
+/// direction (EBADF) and the failure is reported. A pipe needs no file system, unlike
+/// /dev/null, which an empty chroot lacks. The stand-ins are close-on-exec: a command we run
+/// starts with the descriptors we were given.
+pub fn guard_std_fds() -> io::Result<()> {
+    let closed = closed_std_fds()?;
+    if !closed.contains(&true) {
+        return Ok(());
+    }
+    // The pipe itself takes the lowest free numbers, the closed ones among them: its ends are
+    // moved above the standard three before they stand in.
+    let (reader, writer) = io::pipe()?;
+    let ends = [dup_above_std(writer.as_fd())?, dup_above_std(reader.as_fd())?];
+    drop((reader, writer));
+    for (fd, _) in closed.iter().enumerate().filter(|(_, closed)| **closed) {
+        dup_to(ends[usize::from(fd != 0)].as_fd(), fd as libc::c_int)?;
+    }
+    Ok(())
+}
 
 /// Makes the program's RELRO range read-only, as a dynamic loader does before `main`: the
 /// relocated pointers there (the GOT, vtables, .init_array) can then no longer be overwritten.

@@ -57,13 +57,13 @@ fn list_formats() {
         case("a stale entry is listed, one error", &["netns"])
             .given(&[Ns("a"), Plain("stale")])
             .out(names(&["a", "stale"]))
-            .err("Error: Peer netns reference is invalid.\n")
-            .differs("iproute2 prints the error twice"),
+            .err("Cannot open network namespace \"stale\": Invalid argument\n")
+            .differs("iproute2 hands it to the kernel, and prints its refusal twice"),
         case("a directory in the run dir is listed, one error", &["netns"])
             .given(&[Dir("sub"), Ns("b")])
             .out(names(&["b", "sub"]))
-            .err("Error: Peer netns reference is invalid.\n")
-            .differs("iproute2 prints the error twice"),
+            .err("Cannot open network namespace \"sub\": Invalid argument\n")
+            .differs("iproute2 hands it to the kernel, and prints its refusal twice"),
         case("run dir is a file: nothing", &["netns"]).given(&[RunDirIsFile]),
         case("run dir is a file: nothing, even in JSON", &["-j", "netns"]).given(&[RunDirIsFile]),
     ]);
@@ -116,8 +116,11 @@ fn set_errors() {
             .code(2),
         case("not a namespace", &["netns", "set", "plain", "3"])
             .given(&[Plain("plain")])
-            .err("Error: Peer netns reference is invalid.\n")
-            .code(2),
+            .err("Cannot open network namespace \"plain\": Invalid argument\n")
+            .code(1)
+            .differs(
+                "iproute2 hands it to the kernel: \"Error: Peer netns reference is invalid.\", 2",
+            ),
     ]);
 }
 

@@ -6,11 +6,14 @@
 //! `ip netns` instead of our binary (cases that pin a deliberate difference are skipped), which
 //! validates the expectations themselves; `NETNS_TEST_BIN=PATH` tests another build of ours.
 //!
-//! The machinery: `sandbox` (the only unsafe: namespaces, mounts, netlink), `harness` (the
+//! The machinery: `sandbox` and `emulate` (the only unsafe: namespaces, mounts, netlink,
+//! seccomp), `bounded` (a command with a deadline), `harness` (the
 //! subject, running commands with a time limit), `table` (declarative cases), `kernel` (the
 //! kernel's view of links and addresses), `skips` (missing programs, counted). The rest are the
 //! tests, one module per command or theme.
 
+mod bounded;
+mod emulate;
 mod harness;
 mod kernel;
 mod sandbox;
@@ -30,6 +33,9 @@ mod list_id;
 mod monitor;
 mod names;
 mod netns_option;
+mod old_kernels;
+mod planted;
 mod robustness;
 mod seeds;
+mod silent_errors;
 mod walkthrough;
