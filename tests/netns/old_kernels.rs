@@ -118,10 +118,7 @@ fn without_capped_acks() {
 /// there, and `list-id` says why it has nothing to show.
 #[test]
 fn without_nsids() {
-    let Some(strace) = emulate::strace() else {
-        eprintln!("note: strace is not installed; the kernel without RTM_GETNSID is not emulated");
-        return;
-    };
+    let Some(strace) = emulate::strace("a kernel without RTM_GETNSID") else { return };
     scenario(Compare::Differs("an emulated old kernel"), false, |sb| {
         prepare(sb, &[Ns("a"), Id("a", 5), Peer(40)]);
         // A lookup by descriptor is 28 bytes, a dump request 20.

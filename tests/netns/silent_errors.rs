@@ -199,8 +199,8 @@ fn list_when_entries_cannot_be_opened() {
         );
         // Entries removed between reading the directory and opening them (strace makes every
         // open say so) are listed without a word.
-        let Some(strace) = emulate::strace() else {
-            return eprintln!("note: strace is not installed; a vanishing entry is not emulated");
+        let Some(strace) = emulate::strace("entries that vanish before they are opened") else {
+            return;
         };
         let (program, args) = sb.command_line(Via::Netns, &os(&["netns", "list"]));
         let mut cmd = std::process::Command::new(strace);

@@ -1,4 +1,4 @@
-//! The programs the suite takes from the system (iproute2, busybox, ping) and the record of what
+//! The programs the suite takes from the system (iproute2, busybox, ping, strace) and the record of what
 //! was skipped: every skip is counted and the run ends with a summary of them, and under CI=true,
 //! where .ci/run installs each of these programs, a skip for lack of one is a failure instead.
 
@@ -31,7 +31,11 @@ pub const PING: Tool = Tool {
     paths: &["/usr/bin/ping", "/bin/ping", "/usr/sbin/ping", "/sbin/ping"],
 };
 
-const TOOLS: [&Tool; 3] = [&IPROUTE2, &BUSYBOX, &PING];
+/// strace: its fault injection emulates old kernels and failing system calls.
+pub const STRACE: Tool =
+    Tool { name: "strace", package: "strace", paths: &["/usr/bin/strace", "/bin/strace"] };
+
+const TOOLS: [&Tool; 4] = [&IPROUTE2, &BUSYBOX, &PING, &STRACE];
 
 impl Tool {
     /// Where it is installed, if it is.
