@@ -224,6 +224,28 @@ pub fn waitpid(pid: libc::pid_t) -> io::Result<Exit> {
     }
 }
 
+/// A new private anonymous mapping of `len` bytes, readable, writable and zero-filled, at an
+/// address the kernel chooses (randomised, whatever the binary's own layout).
+pub fn map_anonymous(len: usize) -> io::Result<std::ptr::NonNull<u8>> {
+    let (prot, flags) =
+        (libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS);
+    // SAFETY: a new mapping at no address of ours: nothing that exists is touched.
+    let ptr = unsafe { libc::mmap(std::ptr::null_mut(), len, prot, flags, -1, 0) };
+    match std::ptr::NonNull::new(ptr.cast::<u8>()) {
+        Some(ptr) if ptr.as_ptr().cast() != libc::MAP_FAILED => Ok(ptr),
+        _ => Err(io::Error::last_os_error()),
+    }
+}
+
+/// Unmaps what `map_anonymous` mapped.
+///
+/// # Safety
+/// `ptr` and `len` must be a mapping from `map_anonymous`, and nothing may use it afterwards.
+pub unsafe fn unmap(ptr: std::ptr::NonNull<u8>, len: usize) {
+    // SAFETY: by the contract, the whole mapping and no longer in use.
+    unsafe { libc::munmap(ptr.as_ptr().cast(), len) };
+}
+
 /// Ends the process at once: a forked child must not run the parent's exit handlers twice.
 pub fn exit_now(code: i32) -> ! {
     // SAFETY: _exit never returns and touches no Rust state.
