@@ -27,6 +27,8 @@ mod dispatch;
 mod exec;
 #[path = "netns/identify.rs"]
 mod identify;
+#[path = "netns/identify_scan.rs"]
+mod identify_scan;
 #[path = "netns/link.rs"]
 mod link;
 #[path = "netns/list.rs"]

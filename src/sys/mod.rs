@@ -96,6 +96,15 @@ pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<Stat> {
         Some(dir) => (dir.as_raw_fd(), libc::AT_EMPTY_PATH),
         None => (libc::AT_FDCWD, 0),
     };
+    fstatat(dir, &name, flags)
+}
+
+/// fstatat(2) of the entry `name` of `dir` itself: a symbolic link is not followed.
+pub fn stat_entry(dir: BorrowedFd<'_>, name: &CStr) -> io::Result<Stat> {
+    fstatat(dir.as_raw_fd(), name, libc::AT_SYMLINK_NOFOLLOW)
+}
+
+fn fstatat(dir: libc::c_int, name: &CStr, flags: libc::c_int) -> io::Result<Stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
     // stays open for the call.
@@ -132,6 +141,13 @@ impl Dir {
     /// The names of the entries but `.` and `..`, in the directory's order.
     pub fn names(&mut self) -> io::Result<Vec<OsString>> {
         let mut names = Vec::new();
+        self.each(|_, name| names.push(OsStr::from_bytes(name.to_bytes()).to_owned()))?;
+        Ok(names)
+    }
+
+    /// Calls `f` with the directory's descriptor and the name of each entry but `.` and `..`,
+    /// in the directory's order, straight from the C library's buffer: no copy of the names.
+    pub fn each(&mut self, mut f: impl FnMut(BorrowedFd<'_>, &CStr)) -> io::Result<()> {
         loop {
             // SAFETY: errno is this thread's; readdir leaves it alone at the end of the
             // directory and sets it on an error, which is how the two are told apart.
@@ -140,13 +156,13 @@ impl Dir {
             let entry = unsafe { libc::readdir(self.0.as_ptr()) };
             if entry.is_null() {
                 let err = io::Error::last_os_error();
-                return if err.raw_os_error() == Some(0) { Ok(names) } else { Err(err) };
+                return if err.raw_os_error() == Some(0) { Ok(()) } else { Err(err) };
             }
             // SAFETY: readdir returned an entry whose d_name is NUL-terminated, valid until
-            // the next readdir; its bytes are copied before that.
-            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) }.to_bytes();
-            if name != b"." && name != b".." {
-                names.push(OsStr::from_bytes(name).to_owned());
+            // the next readdir, which `f` cannot reach: the borrow of `self` is ours.
+            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) };
+            if name != c"." && name != c".." {
+                f(self.fd(), name);
             }
         }
     }
