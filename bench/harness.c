@@ -9,7 +9,8 @@
  * With other builds of netns after the fixed arguments, it compares them with the first
  * instead (A/B mode: exec, its page faults and peak RSS, add+delete, list and identify).
  *
- * Timing: wall clock (CLOCK_MONOTONIC) around posix_spawn and waitpid. Peak RSS: ru_maxrss,
+ * Timing: wall clock (CLOCK_MONOTONIC) around posix_spawn and wait4, and CPU time from wait4's
+ * rusage (the command's and that of the children it waited for). Peak RSS: ru_maxrss,
  * through `peak` (see peak.c); the kernel's RSS counters are per CPU and read without being
  * summed, so small figures are only good to about 128 KiB per CPU.
  *
@@ -186,13 +187,15 @@ static double median(double *x, int n)
 	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
 }
 
-/* The median of the rounds' ratios a/b, and their quartiles in q1 and q3. */
-static double time_ratio(const struct result *res, int a, int b, double *q1, double *q3)
+/* The median of the rounds' ratios a/b, of wall time or with `cpu` of CPU time, and their
+ * quartiles in q1 and q3. */
+static double time_ratio(const struct result *res, int cpu, int a, int b, double *q1, double *q3)
 {
 	static double q[MAXROUNDS];
+	const double(*t)[MAXROUNDS] = cpu ? res->cpu : res->sec;
 	int n = res->rounds;
 	for (int r = 0; r < n; r++)
-		q[r] = res->sec[a][r] / res->sec[b][r];
+		q[r] = t[a][r] / t[b][r];
 	double m = median(q, n);
 	*q1 = q[n / 4], *q3 = q[(3 * n) / 4];
 	return m;
@@ -229,18 +232,22 @@ static void line(const char *label, double ratio, double target, const char *det
 	fflush(stdout);
 }
 
-/* A time ratio's line; with `per` above 1, the times shown are per namespace, of `per`. */
+/* A time ratio's line; with `per` above 1, the times shown are per namespace, of `per`. The
+ * same ratio of CPU time (user and system, of the command and what it waited for) comes last:
+ * on a busy machine it moves much less than the wall clock, which also counts the time spent
+ * waiting for a CPU. */
 static void per_line(const char *label, const struct result *res, int a, const char *aname,
 		     int b, const char *bname, double target, int per)
 {
-	char d[128], ta[16], tb[16];
+	char d[160], ta[16], tb[16];
 	const char *unit = per > 1 ? "/ns" : "";
-	double q1, q3, m = time_ratio(res, a, b, &q1, &q3);
+	double q1, q3, c1, c3, m = time_ratio(res, 0, a, b, &q1, &q3);
+	double c = time_ratio(res, 1, a, b, &c1, &c3);
 
 	fmt_time(ta, sizeof ta, time_median(res, a) / per);
 	fmt_time(tb, sizeof tb, time_median(res, b) / per);
-	snprintf(d, sizeof d, "%s %s%s, %s %s%s; quartiles %.2f-%.2f, %d rounds", aname, ta, unit,
-		 bname, tb, unit, q1, q3, res->rounds);
+	snprintf(d, sizeof d, "%s %s%s, %s %s%s; quartiles %.2f-%.2f, %d rounds; CPU %.2fx",
+		 aname, ta, unit, bname, tb, unit, q1, q3, res->rounds, c);
 	line(label, m, target, d);
 }
 
@@ -248,17 +255,6 @@ static void time_line(const char *label, const struct result *res, int a, const 
 		      int b, const char *bname, double target)
 {
 	per_line(label, res, a, aname, b, bname, target, 1);
-}
-
-/* The same ratio of CPU time (user and system): on a busy machine, less noisy than the wall
- * clock, which also counts the time spent waiting for a CPU. */
-static void cpu_line(const char *label, const struct result *res, int a, const char *aname,
-		     int b, const char *bname, int per)
-{
-	static struct result view;
-	view.rounds = res->rounds;
-	memcpy(view.sec, res->cpu, sizeof view.sec);
-	per_line(label, &view, a, aname, b, bname, 0, per);
 }
 
 static void rss_line(const char *label, const struct result *res, int a, const char *aname,
@@ -558,6 +554,7 @@ static void scale_size(struct scale *sc, int rounds, int reps)
 			}
 			/* The floor's namespaces go the way ours do; that time is not shown. */
 			del.sec[i][r] = run(dels[i], NULL);
+			del.cpu[i][r] = last_cpu;
 			settle(before);
 		}
 		add.rounds = del.rounds = r + 1;
@@ -568,7 +565,6 @@ static void scale_size(struct scale *sc, int rounds, int reps)
 	snprintf(label, sizeof label, "%d: batch add vs ip", n);
 	per_line(label, &add, OURS, "ours", IP, "ip", at1000 ? 0.85 : 0, n);
 	per_line("  batch add vs floor", &add, OURS, "ours", FLOOR, "floor", at1000 ? 1.10 : 0, n);
-	cpu_line("  (batch add, CPU time)", &add, OURS, "ours", IP, "ip", n);
 	per_line("  -all delete vs ip", &del, OURS, "ours", IP, "ip", at1000 ? 1.0 : 0, n);
 	per_line("  list vs ip", &list, OURS, "ours", IP, "ip", at1000 ? 0.5 : 0, n);
 	per_line("  list -j vs ip", &listj, OURS, "ours", IP, "ip", 0, n);
@@ -633,7 +629,6 @@ static void ab_compare(const char *label, char **builds, int nb, char *const fir
 	for (int b = 1; b < nb; b++) {
 		snprintf(name, sizeof name, "%s: %s vs A", label, tags[b]);
 		time_line(name, &res, b, tags[b], 0, "A", 0);
-		cpu_line("  (CPU time)", &res, b, tags[b], 0, "A", 1);
 	}
 }
 
@@ -666,7 +661,6 @@ static void ab_section(char **builds, int nb)
 	for (int b = 1; b < nb; b++) {
 		snprintf(name, sizeof name, "exec: %s vs A", tags[b]);
 		time_line(name, &res, b, tags[b], 0, "A", 0);
-		cpu_line("  (CPU time)", &res, b, tags[b], 0, "A", 1);
 	}
 	/* Page faults and peak RSS of exec, the command the libc-free true0: the most of five
 	 * calls, each figure on its own. */
