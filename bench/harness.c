@@ -315,7 +315,7 @@ static char *name_lines(const char *head, const char *name, int n, const char *t
 }
 
 /* The count of live network namespaces on the machine (their slab's active objects), or -1
- * if /proc/slabinfo does not say. */
+ * if /proc/slabinfo does not say (then nobody waits for it). */
 static long live_namespaces(void)
 {
 	char buf[256];
@@ -329,21 +329,24 @@ static long live_namespaces(void)
 	return n;
 }
 
-/* The kernel frees deleted namespaces later, in a worker, a batch at a time: thousands take
- * it seconds, and the next measurement would share the CPUs with it. Waits until the count is
- * back to `before` (what it was before the namespaces were made), give or take what other
- * programs on the machine make meanwhile; gives up after two minutes. */
-static void settle(long before)
+/* Deletes every named namespace with `argv` (an -all delete) and returns its time. The
+ * kernel frees deleted namespaces later, in a worker, a batch at a time: thousands take it
+ * seconds, and the next measurement would share the CPUs with it. So this then waits until
+ * the count of live namespaces has fallen by `n`, give or take what other programs on the
+ * machine make and free meanwhile; it gives up after half a minute. */
+static double delete_all(char *const argv[], int n)
 {
-	double start = now();
+	long before = live_namespaces();
+	double t = run(argv, NULL), start = now();
 
-	while (live_namespaces() > before + 64) {
-		if (now() - start > 120) {
+	while (before >= 0 && live_namespaces() > before - n + 64) {
+		if (now() - start > 30) {
 			fprintf(stderr, "bench: the kernel is still freeing namespaces; going on\n");
-			return;
+			break;
 		}
 		usleep(20000);
 	}
+	return t;
 }
 
 /* We are PID 1 of our namespace, which the kernel shields from signals it has no handler
@@ -417,7 +420,6 @@ static void names_section(void)
 	int sleepers = quick ? 60 : 300, holders = 3;
 	char d[64];
 
-	long before = live_namespaces();
 	char *adds = name_lines("add ", "n", 1000, ""), *sets = name_lines("set ", "n", 1000, " auto");
 	batch(adds);
 	batch(sets);
@@ -481,8 +483,7 @@ static void names_section(void)
 		waitpid(pids[i], NULL, 0);
 	free(pids);
 	char *del_all[] = {(char *)netns, "-all", "delete", NULL};
-	run(del_all, NULL);
-	settle(before);
+	delete_all(del_all, 1000);
 }
 
 /* The scale section: at each size, one round adds the namespaces with a batch of each (ours,
@@ -542,7 +543,6 @@ static void scale_size(struct scale *sc, int rounds, int reps)
 	for (int r = 0; r < rounds; r++) {
 		for (int k = 0; k < 3; k++) {
 			int i = r % 2 ? 2 - k : k;
-			long before = live_namespaces();
 			int failed = failures;
 			add.sec[i][r] = run(adds[i], NULL);
 			add.cpu[i][r] = last_cpu;
@@ -553,9 +553,8 @@ static void scale_size(struct scale *sc, int rounds, int reps)
 				more(&id, id_v, 2, reps);
 			}
 			/* The floor's namespaces go the way ours do; that time is not shown. */
-			del.sec[i][r] = run(dels[i], NULL);
+			del.sec[i][r] = delete_all(dels[i], n);
 			del.cpu[i][r] = last_cpu;
-			settle(before);
 		}
 		add.rounds = del.rounds = r + 1;
 	}
@@ -680,7 +679,6 @@ static void ab_section(char **builds, int nb)
 	}
 	char *add[] = {"add", "cycle", NULL}, *del[] = {"delete", "cycle", NULL};
 	ab_compare("add+delete", builds, nb, add, del, 300);
-	long before = live_namespaces();
 	char *adds = name_lines("add ", "n", 1000, "");
 	batch(adds);
 	free(adds);
@@ -688,8 +686,7 @@ static void ab_section(char **builds, int nb)
 	ab_compare("list 1000", builds, nb, list, NULL, 60);
 	ab_compare("identify 1000", builds, nb, identify, NULL, 200);
 	char *del_all[] = {(char *)netns, "-all", "delete", NULL};
-	run(del_all, NULL);
-	settle(before);
+	delete_all(del_all, 1000);
 }
 
 int main(int argc, char **argv)
