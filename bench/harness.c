@@ -3,8 +3,8 @@
  * private pid, mount and network namespace with a tmpfs on /run, so every namespace, mount and
  * process it makes dies with it, whatever happens.
  *
- *     harness NETNS IP FLOOR FLOOR_GLIBC FLOOR_ADD TRUE0 PEAK NETNS_STRIPPED HELLO_STRIPPED
- *             [OTHER_NETNS...]
+ *     harness NETNS IP FLOOR FLOOR_GLIBC FLOOR_ADD FLOOR_IDENTIFY TRUE0 PEAK NETNS_STRIPPED
+ *             HELLO_STRIPPED [OTHER_NETNS...]
  *
  * With other builds of netns after the fixed arguments, it compares them with the first
  * instead (A/B mode: exec, its page faults and peak RSS, add+delete, list and identify).
@@ -40,7 +40,8 @@ extern char **environ;
 #define MAXSTEPS 2 /* commands in one call (add, then delete) */
 #define MAXROUNDS 3000
 
-static const char *netns, *ip, *floor_bin, *floor_glibc, *floor_add, *true0, *peak;
+static const char *netns, *ip, *floor_bin, *floor_glibc, *floor_add, *floor_identify, *true0,
+	*peak;
 static int quick, failures;
 static double last_cpu; /* the CPU time of the last command run() ran */
 
@@ -466,9 +467,11 @@ static void names_section(void)
 	snprintf(pid, sizeof pid, "%d", pids[0]);
 	char *ours_id[] = {(char *)netns, "identify", pid, NULL};
 	char *ip_id[] = {(char *)ip, "netns", "identify", pid, NULL};
-	struct variant id_v[] = {{"ours", {ours_id}}, {"ip", {ip_id}}};
-	measure(&res, id_v, 2, 150);
+	char *floor_id[] = {(char *)floor_identify, pid, NULL};
+	struct variant id_v[] = {{"ours", {ours_id}}, {"ip", {ip_id}}, {"floor", {floor_id}}};
+	measure(&res, id_v, 3, 150);
 	time_line("identify (1000 ns) vs ip", &res, 0, "ours", 1, "ip", 0.55);
+	time_line("  (identify vs floor)", &res, 0, "ours", 2, "floor", 0);
 
 	char *ours_pids[] = {(char *)netns, "pids", "n00000", NULL};
 	char *ip_pids[] = {(char *)ip, "netns", "pids", "n00000", NULL};
@@ -695,25 +698,25 @@ int main(int argc, char **argv)
 	const char *e;
 	char d[160];
 
-	if (argc < 10 || argc > 10 + MAXV - 2) {
-		fprintf(stderr, "usage: harness NETNS IP FLOOR FLOOR_GLIBC FLOOR_ADD TRUE0 PEAK "
-				"NETNS_STRIPPED HELLO_STRIPPED [OTHER_NETNS...]\n");
+	if (argc < 11 || argc > 11 + MAXV - 2) {
+		fprintf(stderr, "usage: harness NETNS IP FLOOR FLOOR_GLIBC FLOOR_ADD FLOOR_IDENTIFY "
+				"TRUE0 PEAK NETNS_STRIPPED HELLO_STRIPPED [OTHER_NETNS...]\n");
 		return 2;
 	}
 	signal(SIGINT, stop), signal(SIGTERM, stop), signal(SIGHUP, stop);
 	netns = argv[1], ip = argv[2], floor_bin = argv[3], floor_glibc = argv[4];
-	floor_add = argv[5], true0 = argv[6], peak = argv[7];
+	floor_add = argv[5], floor_identify = argv[6], true0 = argv[7], peak = argv[8];
 	quick = (e = getenv("QUICK")) && *e && strcmp(e, "0") != 0;
 	int scale = (e = getenv("SCALE")) && *e && strcmp(e, "0") != 0;
 
 	char *add_bx[] = {(char *)netns, "add", "bx", NULL};
 	run(add_bx, NULL);
 	need(failures == 0, "cannot add a namespace; is this root?");
-	if (argc > 10) {
-		argv[9] = argv[1];
-		ab_section(argv + 9, argc - 9);
+	if (argc > 11) {
+		argv[10] = argv[1];
+		ab_section(argv + 10, argc - 10);
 	} else {
-		long ours = file_size(argv[8]), hello = file_size(argv[9]);
+		long ours = file_size(argv[9]), hello = file_size(argv[10]);
 		snprintf(d, sizeof d, "ours %ld B, std hello-world %ld B", ours, hello);
 		line("size vs hello", (double)ours / hello, 1.35, d);
 		exec_section();

@@ -20,12 +20,13 @@ target=${TARGET:-x86_64-unknown-linux-musl}
 [ -x "$ip" ] || { echo "bench: needs iproute2's ip ($ip; IP=... to choose another)" >&2; exit 1; }
 mkdir -p "$out"
 
-# The floors: the syscalls `exec` needs and nothing else, and those of a batch of `add`; a
-# `true` (so the peak RSS of `exec` is ours, not /bin/true's) and a peak-RSS meter, all four
-# without libc; Rust's std as a static hello-world.
+# The floors: the syscalls `exec` needs and nothing else, those of a batch of `add`, and those
+# of `identify`; a `true` (so the peak RSS of `exec` is ours, not /bin/true's) and a peak-RSS
+# meter, all without libc; Rust's std as a static hello-world.
 nolibc="-static -nostdlib -ffreestanding -fno-stack-protector -O2 -Wall"
 gcc $nolibc -o "$out/floor" "$here/floor.c"
 gcc $nolibc -o "$out/floor-add" "$here/floor-add.c"
+gcc $nolibc -o "$out/floor-identify" "$here/floor-identify.c"
 gcc -static -O2 -Wall -o "$out/floor-glibc" "$here/floor-glibc.c"
 gcc $nolibc -o "$out/true0" "$here/true.c"
 gcc $nolibc -o "$out/peak" "$here/peak.c"
@@ -42,7 +43,8 @@ start=$(date +%s)
 status=0
 timeout --foreground -s KILL 1200 unshare --mount --net --pid --fork --kill-child --mount-proc \
 	--propagation private sh -c 'mount -t tmpfs tmpfs /run && exec "$@"' sh \
-	"$out/harness" "$bin" "$ip" "$out/floor" "$out/floor-glibc" "$out/floor-add" "$out/true0" \
-	"$out/peak" "$out/netns.stripped" "$out/hello.stripped" "$@" || status=$?
+	"$out/harness" "$bin" "$ip" "$out/floor" "$out/floor-glibc" "$out/floor-add" \
+	"$out/floor-identify" "$out/true0" "$out/peak" "$out/netns.stripped" "$out/hello.stripped" \
+	"$@" || status=$?
 echo "($(($(date +%s) - start)) s)"
 exit $status
