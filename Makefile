@@ -55,10 +55,11 @@ demo: build
 	sh tests/demo.sh $(BIN)
 
 # Ours against iproute2's ip netns and the floors, side by side, as root in a private
-# namespace; prints one ratio per figure (QUICK=1: a short run).
+# namespace; prints one ratio per figure (QUICK=1: a short run; SCALE=1: with batches of up to
+# 10,000 namespaces; AB="OTHER..." compares other builds of netns with this one instead).
 .PHONY: bench
 bench: build
-	CARGO="$(CARGO)" sh bench/run.sh $(BIN)
+	CARGO="$(CARGO)" sh bench/run.sh $(BIN) $(AB)
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/netns

@@ -3,16 +3,22 @@
  * private pid, mount and network namespace with a tmpfs on /run, so every namespace, mount and
  * process it makes dies with it, whatever happens.
  *
- *     harness NETNS IP FLOOR FLOOR_GLIBC TRUE0 PEAK NETNS_STRIPPED HELLO_STRIPPED
+ *     harness NETNS IP FLOOR FLOOR_GLIBC FLOOR_ADD FLOOR_IDENTIFY TRUE0 PEAK NETNS_STRIPPED
+ *             HELLO_STRIPPED [OTHER_NETNS...]
  *
- * Timing: wall clock (CLOCK_MONOTONIC) around posix_spawn and waitpid. Peak RSS: ru_maxrss,
+ * With other builds of netns after the fixed arguments, it compares them with the first
+ * instead (A/B mode: exec, its page faults and peak RSS, add+delete, list and identify).
+ *
+ * Timing: wall clock (CLOCK_MONOTONIC) around posix_spawn and wait4, and CPU time from wait4's
+ * rusage (the command's and that of the children it waited for). Peak RSS: ru_maxrss,
  * through `peak` (see peak.c); the kernel's RSS counters are per CPU and read without being
  * summed, so small figures are only good to about 128 KiB per CPU.
  *
  * A round is one call of each variant, back to back (A B A B ..., the order reversed every
  * other round, so neither side always runs right after the other); a figure is the median
  * over many rounds of the round's ratio, and the quartiles of those ratios show the noise.
- * QUICK=1 in the environment runs a fifth of the rounds.
+ * QUICK=1 in the environment runs a fifth of the rounds; SCALE=1 adds the scale section
+ * (batches of 100, 1,000 and 10,000 namespaces, a few minutes).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,10 +38,12 @@ extern char **environ;
 
 #define MAXV 5     /* variants in one comparison */
 #define MAXSTEPS 2 /* commands in one call (add, then delete) */
-#define MAXROUNDS 1000
+#define MAXROUNDS 3000
 
-static const char *netns, *ip, *floor_bin, *floor_glibc, *true0, *peak;
+static const char *netns, *ip, *floor_bin, *floor_glibc, *floor_add, *floor_identify, *true0,
+	*peak;
 static int quick, failures;
+static double last_cpu; /* the CPU time of the last command run() ran */
 
 /* One variant: up to MAXSTEPS argvs run one after the other make one call. */
 struct variant {
@@ -50,6 +59,7 @@ struct usage {
 struct result {
 	int rounds;
 	double sec[MAXV][MAXROUNDS]; /* per round: the wall time of its call */
+	double cpu[MAXV][MAXROUNDS]; /* and the CPU time it took (user and system) */
 	struct usage use[MAXV];      /* the highest peak RSS seen, and page faults */
 };
 
@@ -68,7 +78,8 @@ static void need(int ok, const char *what)
 	}
 }
 
-/* Runs argv to completion with stdin and stdout on /dev/null and returns the wall time.
+/* Runs argv to completion with stdin and stdout on /dev/null and returns the wall time (its
+ * CPU time goes to last_cpu).
  * posix_spawn is vfork-like, so the harness adds little to what is timed. With use, argv runs
  * under `peak` and its peak RSS and page faults go there. A failing command is counted and
  * reported. */
@@ -79,6 +90,7 @@ static double run(char *const argv[], struct usage *use)
 	int status, pipefd[2];
 	pid_t pid;
 	double t0, t;
+	struct rusage ru;
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -96,9 +108,11 @@ static double run(char *const argv[], struct usage *use)
 	t0 = now();
 	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0)
 		need(0, "cannot start a command");
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
 	t = now() - t0;
+	last_cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	posix_spawn_file_actions_destroy(&fa);
 	if (use) {
 		close(pipefd[1]);
@@ -116,15 +130,17 @@ static double run(char *const argv[], struct usage *use)
 	return t;
 }
 
-/* One call: its steps in turn. With use, the highest peak of its steps and their page faults
- * go there. */
-static double call(const struct variant *v, struct usage *use)
+/* One call: its steps in turn; returns their wall time, and their CPU time in cpu. With use,
+ * the highest peak of its steps and their page faults go there. */
+static double call(const struct variant *v, struct usage *use, double *cpu)
 {
 	double t = 0;
 	struct usage u;
 
+	*cpu = 0;
 	for (int s = 0; s < MAXSTEPS && v->steps[s]; s++) {
 		t += run(v->steps[s], use ? &u : NULL);
+		*cpu += last_cpu;
 		if (use && u.kib > use->kib)
 			use->kib = u.kib;
 		if (use)
@@ -133,19 +149,31 @@ static double call(const struct variant *v, struct usage *use)
 	return t;
 }
 
-/* nv variants, one call each per round. A first untimed call of each, which warms the page
- * cache and the kernel's slabs, gives the peak RSS. */
+static int scaled(int rounds)
+{
+	return quick ? (rounds + 4) / 5 : rounds;
+}
+
+/* nv variants, `rounds` more rounds of one call each, added to what res holds. */
+static void more(struct result *res, const struct variant *v, int nv, int rounds)
+{
+	for (int r = res->rounds; r < res->rounds + rounds && r < MAXROUNDS; r++)
+		for (int k = 0; k < nv; k++) {
+			int i = r % 2 ? nv - 1 - k : k;
+			res->sec[i][r] = call(&v[i], NULL, &res->cpu[i][r]);
+		}
+	res->rounds = res->rounds + rounds < MAXROUNDS ? res->rounds + rounds : MAXROUNDS;
+}
+
+/* A fresh measurement. A first untimed call of each variant, which warms the page cache and
+ * the kernel's slabs, gives the peak RSS. */
 static void measure(struct result *res, const struct variant *v, int nv, int rounds)
 {
 	memset(res, 0, sizeof *res);
-	res->rounds = rounds = quick ? (rounds + 4) / 5 : rounds;
+	double cpu;
 	for (int i = 0; i < nv; i++)
-		call(&v[i], &res->use[i]);
-	for (int r = 0; r < rounds; r++)
-		for (int k = 0; k < nv; k++) {
-			int i = r % 2 ? nv - 1 - k : k;
-			res->sec[i][r] = call(&v[i], NULL);
-		}
+		call(&v[i], &res->use[i], &cpu);
+	more(res, v, nv, scaled(rounds));
 }
 
 static int cmp(const void *a, const void *b)
@@ -160,13 +188,15 @@ static double median(double *x, int n)
 	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
 }
 
-/* The median of the rounds' ratios a/b, and their quartiles in q1 and q3. */
-static double time_ratio(const struct result *res, int a, int b, double *q1, double *q3)
+/* The median of the rounds' ratios a/b, of wall time or with `cpu` of CPU time, and their
+ * quartiles in q1 and q3. */
+static double time_ratio(const struct result *res, int cpu, int a, int b, double *q1, double *q3)
 {
 	static double q[MAXROUNDS];
+	const double(*t)[MAXROUNDS] = cpu ? res->cpu : res->sec;
 	int n = res->rounds;
 	for (int r = 0; r < n; r++)
-		q[r] = res->sec[a][r] / res->sec[b][r];
+		q[r] = t[a][r] / t[b][r];
 	double m = median(q, n);
 	*q1 = q[n / 4], *q3 = q[(3 * n) / 4];
 	return m;
@@ -183,8 +213,10 @@ static void fmt_time(char *buf, size_t n, double s)
 {
 	if (s >= 0.01)
 		snprintf(buf, n, "%.1fms", s * 1e3);
-	else
+	else if (s >= 1e-5)
 		snprintf(buf, n, "%.0fus", s * 1e6);
+	else
+		snprintf(buf, n, "%.2fus", s * 1e6);
 }
 
 /* One output line: the figure, the verdict if there is a target, then what it came from. */
@@ -197,30 +229,42 @@ static void line(const char *label, double ratio, double target, const char *det
 		snprintf(t, sizeof t, "(target <= %.2f)", target);
 		verdict = ratio <= target ? "PASS" : "FAIL";
 	}
-	printf("%-26s %5.2fx  %-4s %-17s %s\n", label, ratio, verdict, t, detail);
+	printf("%-30s %5.2fx  %-4s %-17s %s\n", label, ratio, verdict, t, detail);
 	fflush(stdout);
+}
+
+/* A time ratio's line; with `per` above 1, the times shown are per namespace, of `per`. The
+ * same ratio of CPU time (user and system, of the command and what it waited for) comes last:
+ * on a busy machine it moves much less than the wall clock, which also counts the time spent
+ * waiting for a CPU. */
+static void per_line(const char *label, const struct result *res, int a, const char *aname,
+		     int b, const char *bname, double target, int per)
+{
+	char d[160], ta[16], tb[16];
+	const char *unit = per > 1 ? "/ns" : "";
+	double q1, q3, c1, c3, m = time_ratio(res, 0, a, b, &q1, &q3);
+	double c = time_ratio(res, 1, a, b, &c1, &c3);
+
+	fmt_time(ta, sizeof ta, time_median(res, a) / per);
+	fmt_time(tb, sizeof tb, time_median(res, b) / per);
+	snprintf(d, sizeof d, "%s %s%s, %s %s%s; quartiles %.2f-%.2f, %d rounds; CPU %.2fx",
+		 aname, ta, unit, bname, tb, unit, q1, q3, res->rounds, c);
+	line(label, m, target, d);
 }
 
 static void time_line(const char *label, const struct result *res, int a, const char *aname,
 		      int b, const char *bname, double target)
 {
-	char d[128], ta[16], tb[16];
-	double q1, q3, m = time_ratio(res, a, b, &q1, &q3);
-
-	fmt_time(ta, sizeof ta, time_median(res, a));
-	fmt_time(tb, sizeof tb, time_median(res, b));
-	snprintf(d, sizeof d, "%s %s, %s %s; quartiles %.2f-%.2f, %d rounds", aname, ta, bname, tb,
-		 q1, q3, res->rounds);
-	line(label, m, target, d);
+	per_line(label, res, a, aname, b, bname, target, 1);
 }
 
-static void rss_line(const char *label, const struct result *res, int a, int b,
-		     const char *bname, double target)
+static void rss_line(const char *label, const struct result *res, int a, const char *aname,
+		     int b, const char *bname, double target)
 {
 	char d[128];
 	/* RSS counters are per CPU and folded into the total every 32 pages: a process that
 	 * touches fewer pages than that on each CPU reads as 0. */
-	snprintf(d, sizeof d, "ours %ld KiB%s, %s %ld KiB", res->use[a].kib,
+	snprintf(d, sizeof d, "%s %ld KiB%s, %s %ld KiB", aname, res->use[a].kib,
 		 res->use[a].kib ? "" : " (under 32 pages a CPU)", bname, res->use[b].kib);
 	line(label, (double)res->use[a].kib / res->use[b].kib, target, d);
 }
@@ -235,20 +279,75 @@ static long file_size(const char *path)
 	return st.st_size;
 }
 
-/* Our binary's batch mode runs `lines` as one process: setting up 1000 namespaces takes
- * seconds instead of a minute. */
-static void batch(const char *lines)
+/* Writes `lines` to a new file under /run (our private tmpfs); the path goes to path[32]. */
+static void write_file(char *path, const char *lines)
 {
-	char path[] = "/run/bench-batchXXXXXX";
+	strcpy(path, "/run/bench-batchXXXXXX");
 	int fd = mkstemp(path);
 	if (fd < 0 || write(fd, lines, strlen(lines)) != (ssize_t)strlen(lines)) {
 		perror("bench: batch file");
 		exit(1);
 	}
 	close(fd);
+}
+
+/* Our binary's batch mode runs `lines` as one process: setting up 1000 namespaces takes
+ * seconds instead of a minute. */
+static void batch(const char *lines)
+{
+	char path[32];
+	write_file(path, lines);
 	char *argv[] = {(char *)netns, "-b", path, NULL};
 	run(argv, NULL);
 	unlink(path);
+}
+
+/* `n` lines, one per name (`name` and five digits) between `head` and `tail`:
+ * name_lines("add ", "s", 2, "") is "add s00000\nadd s00001\n". */
+static char *name_lines(const char *head, const char *name, int n, const char *tail)
+{
+	size_t cap = (size_t)n * (strlen(head) + strlen(name) + strlen(tail) + 7) + 1, len = 0;
+	char *lines = malloc(cap);
+	need(lines != NULL, "out of memory");
+	lines[0] = 0;
+	for (int i = 0; i < n; i++)
+		len += snprintf(lines + len, cap - len, "%s%s%05d%s\n", head, name, i, tail);
+	return lines;
+}
+
+/* The count of live network namespaces on the machine (their slab's active objects), or -1
+ * if /proc/slabinfo does not say (then nobody waits for it). */
+static long live_namespaces(void)
+{
+	char buf[256];
+	long n = -1;
+	FILE *f = fopen("/proc/slabinfo", "r");
+	while (f && fgets(buf, sizeof buf, f))
+		if (strncmp(buf, "net_namespace ", 14) == 0)
+			n = atol(buf + 14);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Deletes every named namespace with `argv` (an -all delete) and returns its time. The
+ * kernel frees deleted namespaces later, in a worker, a batch at a time: thousands take it
+ * seconds, and the next measurement would share the CPUs with it. So this then waits until
+ * the count of live namespaces has fallen by `n`, give or take what other programs on the
+ * machine make and free meanwhile; it gives up after half a minute. */
+static double delete_all(char *const argv[], int n)
+{
+	long before = live_namespaces();
+	double t = run(argv, NULL), start = now();
+
+	while (before >= 0 && live_namespaces() > before - n + 64) {
+		if (now() - start > 30) {
+			fprintf(stderr, "bench: after 30 s the kernel is still freeing namespaces\n");
+			break;
+		}
+		usleep(20000);
+	}
+	return t;
 }
 
 /* We are PID 1 of our namespace, which the kernel shields from signals it has no handler
@@ -259,32 +358,13 @@ static void stop(int sig)
 	_exit(128 + sig);
 }
 
-int main(int argc, char **argv)
+/* exec: a namespace made by each program would be the same kind of file, so one is made here
+ * and entered by all. */
+static void exec_section(void)
 {
 	static struct result res;
 	char d[160];
-	const char *e;
 
-	if (argc != 9) {
-		fprintf(stderr, "usage: harness NETNS IP FLOOR FLOOR_GLIBC TRUE0 PEAK NETNS_STRIPPED "
-				"HELLO_STRIPPED\n");
-		return 2;
-	}
-	signal(SIGINT, stop), signal(SIGTERM, stop), signal(SIGHUP, stop);
-	netns = argv[1], ip = argv[2], floor_bin = argv[3], floor_glibc = argv[4];
-	true0 = argv[5], peak = argv[6];
-	quick = (e = getenv("QUICK")) && *e && strcmp(e, "0") != 0;
-	int names = 1000, sleepers = quick ? 60 : 300, holders = 3;
-
-	/* Size: nothing to run. */
-	long ours = file_size(argv[7]), hello = file_size(argv[8]);
-	snprintf(d, sizeof d, "ours %ld B, std hello-world %ld B", ours, hello);
-	line("size vs hello", (double)ours / hello, 1.25, d);
-
-	/* exec: a namespace made by each program would be the same kind of file. */
-	char *add_bx[] = {(char *)netns, "add", "bx", NULL};
-	run(add_bx, NULL);
-	need(failures == 0, "cannot add a namespace; is this root?");
 	char *ours_exec[] = {(char *)netns, "exec", "bx", "/bin/true", NULL};
 	char *ip_exec[] = {(char *)ip, "netns", "exec", "bx", "/bin/true", NULL};
 	char *floor_exec[] = {(char *)floor_bin, "bx", "/bin/true", NULL};
@@ -297,16 +377,15 @@ int main(int argc, char **argv)
 				   {"nsenter", {nsenter_exec}}};
 	int has_nsenter = access(nsenter_exec[0], X_OK) == 0;
 	measure(&res, exec_v, has_nsenter ? 5 : 4, 400);
-	time_line("exec vs floor", &res, 0, "ours", 2, "floor", 1.05);
-	time_line("exec vs ip", &res, 0, "ours", 1, "ip", 0);
+	time_line("exec vs floor", &res, 0, "ours", 2, "floor", 1.10);
+	time_line("exec vs ip", &res, 0, "ours", 1, "ip", 0.65);
 	time_line("  (ip vs floor)", &res, 1, "ip", 2, "floor", 0);
 	time_line("  (glibc floor vs floor)", &res, 3, "glibc", 2, "floor", 0);
 	if (has_nsenter)
 		time_line("  (nsenter --net vs floor)", &res, 4, "nsenter", 2, "floor", 0);
 
-	/* Peak RSS of exec, the command a libc-free `true` so that its own RSS hides nothing; and
-	 * the page faults, which are most of what separates ours from the floor: a layout gone
-	 * stale (src/layout.ld) shows here first. */
+	/* Peak RSS of exec, the command a libc-free `true` so that its own RSS hides nothing;
+	 * and the page faults, which are most of what separates ours from the floor. */
 	char *ours_exec0[] = {(char *)netns, "exec", "bx", (char *)true0, NULL};
 	char *ip_exec0[] = {(char *)ip, "netns", "exec", "bx", (char *)true0, NULL};
 	char *floor_exec0[] = {(char *)floor_bin, "bx", (char *)true0, NULL};
@@ -314,51 +393,57 @@ int main(int argc, char **argv)
 		{"ours", {ours_exec0}}, {"ip", {ip_exec0}}, {"floor", {floor_exec0}}};
 	memset(&res, 0, sizeof res);
 	for (int i = 0; i < 3; i++)
-		call(&exec0_v[i], &res.use[i]);
-	rss_line("peak RSS exec vs ip", &res, 0, 1, "ip", 0.5);
+		call(&exec0_v[i], &res.use[i], &res.cpu[i][0]);
+	rss_line("peak RSS exec vs ip", &res, 0, "ours", 1, "ip", 0.5);
 	snprintf(d, sizeof d, "ours %ld, floor %ld, ip %ld (each with true0's)", res.use[0].faults,
 		 res.use[2].faults, res.use[1].faults);
 	line("  (exec page faults)", (double)res.use[0].faults / res.use[2].faults, 0, d);
+}
 
-	/* add+delete: one call is both, so every call starts from the same run directory. */
+/* add+delete: one call is both, so every call starts from the same run directory. */
+static void cycle_section(void)
+{
+	static struct result res;
 	char *ours_add[] = {(char *)netns, "add", "cycle", NULL};
 	char *ours_del[] = {(char *)netns, "delete", "cycle", NULL};
 	char *ip_add[] = {(char *)ip, "netns", "add", "cycle", NULL};
 	char *ip_del[] = {(char *)ip, "netns", "delete", "cycle", NULL};
 	struct variant cycle_v[] = {{"ours", {ours_add, ours_del}}, {"ip", {ip_add, ip_del}}};
 	measure(&res, cycle_v, 2, 200);
-	time_line("add+delete vs ip", &res, 0, "ours", 1, "ip", 0.85);
+	time_line("add+delete vs ip", &res, 0, "ours", 1, "ip", 0.6);
+}
 
-	/* 1000 namespaces, each with an id here, as namespaces with a veth to us have. */
-	size_t cap = (size_t)names * 32;
-	char *adds = malloc(cap), *sets = malloc(cap);
-	size_t na = 0, ns = 0;
-	for (int i = 0; i < names; i++) {
-		na += snprintf(adds + na, cap - na, "add n%04d\n", i);
-		ns += snprintf(sets + ns, cap - ns, "set n%04d auto\n", i);
-	}
+/* 1000 namespaces, each with an id here, as namespaces with a veth to us have: list, and
+ * identify and pids with a few hundred processes spread over a few of them. */
+static void names_section(void)
+{
+	static struct result res;
+	int sleepers = quick ? 60 : 300, holders = 3;
+	char d[64];
+
+	char *adds = name_lines("add ", "n", 1000, ""), *sets = name_lines("set ", "n", 1000, " auto");
 	batch(adds);
 	batch(sets);
+	free(adds), free(sets);
 	need(failures == 0, "cannot set up the namespaces");
 
 	char *ours_list[] = {(char *)netns, "list", NULL};
 	char *ip_list[] = {(char *)ip, "netns", "list", NULL};
 	struct variant list_v[] = {{"ours", {ours_list}}, {"ip", {ip_list}}};
 	measure(&res, list_v, 2, 40);
-	time_line("list 1000 vs ip", &res, 0, "ours", 1, "ip", 0.5);
-	rss_line("peak RSS list 1000 vs ip", &res, 0, 1, "ip", 0.5);
+	time_line("list 1000 vs ip", &res, 0, "ours", 1, "ip", 0.45);
+	rss_line("peak RSS list 1000 vs ip", &res, 0, "ours", 1, "ip", 0.5);
 
 	char *ours_listj[] = {(char *)netns, "-j", "list", NULL};
 	char *ip_listj[] = {(char *)ip, "-j", "netns", "list", NULL};
 	struct variant listj_v[] = {{"ours", {ours_listj}}, {"ip", {ip_listj}}};
 	measure(&res, listj_v, 2, 40);
-	time_line("list -j 1000 vs ip", &res, 0, "ours", 1, "ip", 0.5);
+	time_line("list -j 1000 vs ip", &res, 0, "ours", 1, "ip", 0.45);
 
-	/* identify and pids: a few hundred processes, spread over a few namespaces. */
 	pid_t *pids = calloc(sleepers, sizeof *pids);
 	char holder[8];
 	for (int i = 0; i < sleepers; i++) {
-		snprintf(holder, sizeof holder, "n%04d", i % holders);
+		snprintf(holder, sizeof holder, "n%05d", i % holders);
 		char *argv_s[] = {(char *)netns, "exec", holder, "sleep", "1000", NULL};
 		if (posix_spawn(&pids[i], netns, NULL, NULL, argv_s, environ) != 0)
 			need(0, "cannot start the sleepers");
@@ -382,12 +467,14 @@ int main(int argc, char **argv)
 	snprintf(pid, sizeof pid, "%d", pids[0]);
 	char *ours_id[] = {(char *)netns, "identify", pid, NULL};
 	char *ip_id[] = {(char *)ip, "netns", "identify", pid, NULL};
-	struct variant id_v[] = {{"ours", {ours_id}}, {"ip", {ip_id}}};
-	measure(&res, id_v, 2, 150);
-	time_line("identify (1000 ns) vs ip", &res, 0, "ours", 1, "ip", 0);
+	char *floor_id[] = {(char *)floor_identify, pid, NULL};
+	struct variant id_v[] = {{"ours", {ours_id}}, {"ip", {ip_id}}, {"floor", {floor_id}}};
+	measure(&res, id_v, 3, 150);
+	time_line("identify (1000 ns) vs ip", &res, 0, "ours", 1, "ip", 0.55);
+	time_line("  (identify vs floor)", &res, 0, "ours", 2, "floor", 0);
 
-	char *ours_pids[] = {(char *)netns, "pids", "n0000", NULL};
-	char *ip_pids[] = {(char *)ip, "netns", "pids", "n0000", NULL};
+	char *ours_pids[] = {(char *)netns, "pids", "n00000", NULL};
+	char *ip_pids[] = {(char *)ip, "netns", "pids", "n00000", NULL};
 	struct variant pids_v[] = {{"ours", {ours_pids}}, {"ip", {ip_pids}}};
 	measure(&res, pids_v, 2, 150);
 	snprintf(d, sizeof d, "pids (%d procs) vs ip", sleepers);
@@ -397,6 +484,247 @@ int main(int argc, char **argv)
 		kill(pids[i], SIGKILL);
 	for (int i = 0; i < sleepers; i++)
 		waitpid(pids[i], NULL, 0);
+	free(pids);
+	char *del_all[] = {(char *)netns, "-all", "delete", NULL};
+	delete_all(del_all, 1000);
+}
+
+/* The scale section: at each size, one round adds the namespaces with a batch of each (ours,
+ * ip, the floor), in turn, each set deleted before the next is made; while the first set of
+ * the round is there, list, -j list and identify are compared on it. A round's order is
+ * reversed every other round, as everywhere. */
+enum { OURS, IP, FLOOR };
+enum { ADD, DELETE, LIST, IDENTIFY, OPS };
+static const char *const op_names[OPS] = {"batch add", "-all delete", "list", "identify"};
+
+/* One size's figures: the median time of each operation, ours and ip's. */
+struct scale {
+	int n;
+	double time[OPS][2];
+};
+
+static void keep_times(struct scale *sc, int op, const struct result *res)
+{
+	for (int t = OURS; t <= IP; t++)
+		sc->time[op][t] = time_median(res, t);
+}
+
+static void scale_size(struct scale *sc, int rounds, int reps)
+{
+	static struct result add, del, list, listj, id;
+	char ours_file[32], ip_file[32], count[16], label[40];
+	int n = sc->n;
+
+	char *lines = name_lines("add ", "s", n, "");
+	write_file(ours_file, lines);
+	free(lines);
+	lines = name_lines("netns add ", "s", n, "");
+	write_file(ip_file, lines);
+	free(lines);
+	snprintf(count, sizeof count, "%d", n);
+	char *ours_add[] = {(char *)netns, "-b", ours_file, NULL};
+	char *ip_add[] = {(char *)ip, "-batch", ip_file, NULL};
+	char *floor_add_n[] = {(char *)floor_add, "s", count, NULL};
+	char *ours_del[] = {(char *)netns, "-all", "delete", NULL};
+	char *ip_del[] = {(char *)ip, "-all", "netns", "delete", NULL};
+	char *const *adds[] = {ours_add, ip_add, floor_add_n};
+	char *const *dels[] = {ours_del, ip_del, ours_del};
+	/* identify with no PID: our own namespace, which no name is bound to, so each program
+	 * reads every name. */
+	char *ours_list[] = {(char *)netns, "list", NULL};
+	char *ip_list[] = {(char *)ip, "netns", "list", NULL};
+	char *ours_listj[] = {(char *)netns, "-j", "list", NULL};
+	char *ip_listj[] = {(char *)ip, "-j", "netns", "list", NULL};
+	char *ours_id[] = {(char *)netns, "identify", NULL};
+	char *ip_id[] = {(char *)ip, "netns", "identify", NULL};
+	struct variant list_v[] = {{"ours", {ours_list}}, {"ip", {ip_list}}};
+	struct variant listj_v[] = {{"ours", {ours_listj}}, {"ip", {ip_listj}}};
+	struct variant id_v[] = {{"ours", {ours_id}}, {"ip", {ip_id}}};
+
+	memset(&add, 0, sizeof add), memset(&del, 0, sizeof del), memset(&list, 0, sizeof list);
+	memset(&listj, 0, sizeof listj), memset(&id, 0, sizeof id);
+	for (int r = 0; r < rounds; r++) {
+		for (int k = 0; k < 3; k++) {
+			int i = r % 2 ? 2 - k : k;
+			int failed = failures;
+			add.sec[i][r] = run(adds[i], NULL);
+			add.cpu[i][r] = last_cpu;
+			need(failures == failed, "a batch of add failed");
+			if (k == 0) {
+				more(&list, list_v, 2, reps);
+				more(&listj, listj_v, 2, reps);
+				more(&id, id_v, 2, reps);
+			}
+			/* The floor's namespaces go the way ours do; that time is not shown. */
+			del.sec[i][r] = delete_all(dels[i], n);
+			del.cpu[i][r] = last_cpu;
+		}
+		add.rounds = del.rounds = r + 1;
+	}
+	unlink(ours_file), unlink(ip_file);
+
+	int at1000 = n == 1000;
+	snprintf(label, sizeof label, "%d: batch add vs ip", n);
+	per_line(label, &add, OURS, "ours", IP, "ip", at1000 ? 0.85 : 0, n);
+	per_line("  batch add vs floor", &add, OURS, "ours", FLOOR, "floor", at1000 ? 1.10 : 0, n);
+	per_line("  -all delete vs ip", &del, OURS, "ours", IP, "ip", at1000 ? 1.0 : 0, n);
+	per_line("  list vs ip", &list, OURS, "ours", IP, "ip", at1000 ? 0.5 : 0, n);
+	per_line("  list -j vs ip", &listj, OURS, "ours", IP, "ip", 0, n);
+	per_line("  identify vs ip", &id, OURS, "ours", IP, "ip", 0, n);
+	keep_times(sc, ADD, &add), keep_times(sc, DELETE, &del), keep_times(sc, LIST, &list);
+	keep_times(sc, IDENTIFY, &id);
+}
+
+/* The cost of one more namespace between two sizes: what start-up and other fixed costs
+ * add to each namespace of a small batch cancels out. */
+static double slope(const struct scale *from, const struct scale *to, int op, int tool)
+{
+	return (to->time[op][tool] - from->time[op][tool]) / (to->n - from->n);
+}
+
+/* At 100, 1,000 and 10,000 namespaces; then whether a namespace costs as much from 1,000 to
+ * 10,000 as from 100 to 1,000 (flat: no cost that grows with the number of namespaces). */
+static void scale_section(void)
+{
+	struct scale sc[] = {{.n = 100}, {.n = 1000}, {.n = 10000}};
+	int rounds[] = {5, 3, 2}, reps[] = {10, 4, 2};
+	char label[40], d[128], a[16], b[16];
+
+	for (int s = 0; s < 3; s++)
+		scale_size(&sc[s], quick ? (rounds[s] + 1) / 2 : rounds[s], reps[s]);
+	for (int op = 0; op < OPS; op++) {
+		double low = slope(&sc[0], &sc[1], op, OURS), high = slope(&sc[1], &sc[2], op, OURS);
+		double ip_growth = slope(&sc[1], &sc[2], op, IP) / slope(&sc[0], &sc[1], op, IP);
+		fmt_time(a, sizeof a, low), fmt_time(b, sizeof b, high);
+		snprintf(label, sizeof label, "%s flat to 10000", op_names[op]);
+		snprintf(d, sizeof d, "ours %s/ns from 100 to 1000, %s/ns from 1000 to 10000; ip %.2fx",
+			 a, b, ip_growth);
+		/* A batch of 1,000 measured faster than one of 100: noise, no verdict. */
+		line(label, high / low, low > 0 ? 1.10 : 0, d);
+	}
+}
+
+/* A/B mode: builds[0] (A) is the netns under test, the others (B1, B2...) other builds of
+ * it, each compared with A. */
+static const char *const tags[] = {"A", "B1", "B2", "B3"};
+
+/* Each build runs `first`, then `then` if there is one, after its path, as one call. */
+static void ab_compare(const char *label, char **builds, int nb, char *const first[],
+		       char *const then[], int rounds)
+{
+	static struct result res;
+	char *argvs[MAXV][2][8], name[64];
+	struct variant v[MAXV] = {{0}};
+
+	for (int b = 0; b < nb; b++) {
+		v[b] = (struct variant){tags[b], {NULL, NULL}};
+		for (int s = 0; s < 2; s++) {
+			char *const *tail = s ? then : first;
+			if (!tail)
+				continue;
+			argvs[b][s][0] = builds[b];
+			for (int k = 0; k < 7 && (argvs[b][s][k + 1] = tail[k]); k++)
+				;
+			v[b].steps[s] = argvs[b][s];
+		}
+	}
+	measure(&res, v, nb, rounds);
+	for (int b = 1; b < nb; b++) {
+		snprintf(name, sizeof name, "%s: %s vs A", label, tags[b]);
+		time_line(name, &res, b, tags[b], 0, "A", 0);
+	}
+}
+
+static void ab_section(char **builds, int nb)
+{
+	static struct result res;
+	struct variant v[MAXV];
+	char *argvs[MAXV][5], d[160], name[64];
+
+	for (int b = 0; b < nb; b++) {
+		snprintf(d, sizeof d, "%s %ld B", builds[b], file_size(builds[b]));
+		snprintf(name, sizeof name, "size: %s vs A", tags[b]);
+		line(name, (double)file_size(builds[b]) / file_size(builds[0]), 0, d);
+	}
+	/* exec, every build and the floor in the same rounds. */
+	for (int b = 0; b <= nb; b++) {
+		char *bin = b < nb ? builds[b] : (char *)floor_bin;
+		int k = 0;
+		argvs[b][k++] = bin;
+		if (b < nb)
+			argvs[b][k++] = "exec";
+		argvs[b][k++] = "bx", argvs[b][k++] = "/bin/true", argvs[b][k] = NULL;
+		v[b] = (struct variant){b < nb ? tags[b] : "floor", {argvs[b]}};
+	}
+	measure(&res, v, nb + 1, 2000);
+	for (int b = 0; b < nb; b++) {
+		snprintf(name, sizeof name, "exec: %s vs floor", tags[b]);
+		time_line(name, &res, b, tags[b], nb, "floor", 0);
+	}
+	for (int b = 1; b < nb; b++) {
+		snprintf(name, sizeof name, "exec: %s vs A", tags[b]);
+		time_line(name, &res, b, tags[b], 0, "A", 0);
+	}
+	/* Page faults and peak RSS of exec, the command the libc-free true0: the most of five
+	 * calls, each figure on its own. */
+	struct usage most[MAXV] = {{0, 0}};
+	for (int b = 0; b < nb; b++) {
+		char *argv[] = {builds[b], "exec", "bx", (char *)true0, NULL};
+		struct usage u;
+		for (int i = 0; i < 5; i++) {
+			run(argv, &u);
+			most[b].kib = u.kib > most[b].kib ? u.kib : most[b].kib;
+			most[b].faults = u.faults > most[b].faults ? u.faults : most[b].faults;
+		}
+		snprintf(d, sizeof d, "%s: %ld page faults, peak RSS %ld KiB (true0's included)",
+			 tags[b], most[b].faults, most[b].kib);
+		snprintf(name, sizeof name, "exec faults: %s vs A", tags[b]);
+		line(name, (double)most[b].faults / most[0].faults, 0, d);
+	}
+	char *add[] = {"add", "cycle", NULL}, *del[] = {"delete", "cycle", NULL};
+	ab_compare("add+delete", builds, nb, add, del, 300);
+	char *adds = name_lines("add ", "n", 1000, "");
+	batch(adds);
+	free(adds);
+	char *list[] = {"list", NULL}, *identify[] = {"identify", NULL};
+	ab_compare("list 1000", builds, nb, list, NULL, 60);
+	ab_compare("identify 1000", builds, nb, identify, NULL, 200);
+	char *del_all[] = {(char *)netns, "-all", "delete", NULL};
+	delete_all(del_all, 1000);
+}
+
+int main(int argc, char **argv)
+{
+	const char *e;
+	char d[160];
+
+	if (argc < 11 || argc > 11 + MAXV - 2) {
+		fprintf(stderr, "usage: harness NETNS IP FLOOR FLOOR_GLIBC FLOOR_ADD FLOOR_IDENTIFY "
+				"TRUE0 PEAK NETNS_STRIPPED HELLO_STRIPPED [OTHER_NETNS...]\n");
+		return 2;
+	}
+	signal(SIGINT, stop), signal(SIGTERM, stop), signal(SIGHUP, stop);
+	netns = argv[1], ip = argv[2], floor_bin = argv[3], floor_glibc = argv[4];
+	floor_add = argv[5], floor_identify = argv[6], true0 = argv[7], peak = argv[8];
+	quick = (e = getenv("QUICK")) && *e && strcmp(e, "0") != 0;
+	int scale = (e = getenv("SCALE")) && *e && strcmp(e, "0") != 0;
+
+	char *add_bx[] = {(char *)netns, "add", "bx", NULL};
+	run(add_bx, NULL);
+	need(failures == 0, "cannot add a namespace; is this root?");
+	if (argc > 11) {
+		argv[10] = argv[1];
+		ab_section(argv + 10, argc - 10);
+	} else {
+		long ours = file_size(argv[9]), hello = file_size(argv[10]);
+		snprintf(d, sizeof d, "ours %ld B, std hello-world %ld B", ours, hello);
+		line("size vs hello", (double)ours / hello, 1.35, d);
+		exec_section();
+		cycle_section();
+		names_section();
+		if (scale)
+			scale_section();
+	}
 	/* The namespaces and mounts go with our mount namespace when we exit. */
 	if (failures)
 		fprintf(stderr, "bench: %d commands failed; their figures mean nothing\n", failures);

@@ -4,6 +4,7 @@
 #define SYS_write 1
 #define SYS_open 2
 #define SYS_close 3
+#define SYS_mkdir 83
 #define SYS_execve 59
 #define SYS_exit 60
 #define SYS_mount 165
@@ -13,13 +14,18 @@
 #define SYS_unshare 272
 #define SYS_setns 308
 #define O_RDONLY 0
+#define O_CREAT 0100
+#define O_EXCL 0200
 #define O_CLOEXEC 02000000
 #define CLONE_NEWNS 0x00020000
 #define CLONE_NEWNET 0x40000000
+#define MS_BIND 4096
 #define MS_REC 16384
 #define MS_SLAVE (1 << 19)
+#define MS_SHARED (1 << 20)
 #define MNT_DETACH 2
 #define ENOENT 2
+#define EINVAL 22
 
 static long sys(long n, long a, long b, long c, long d, long e)
 {
@@ -47,6 +53,15 @@ __attribute__((unused)) static char *put(char *p, char *end, const char *s)
 		*p++ = *s++;
 	*p = 0;
 	return p;
+}
+
+/* Writes n in decimal just before end; returns where it starts. */
+__attribute__((unused)) static char *decimal(char *end, long n)
+{
+	do
+		*--end = '0' + n % 10;
+	while (n /= 10);
+	return end;
 }
 
 /* Says which call failed and its errno on stderr, and exits 1. */

@@ -7,15 +7,6 @@
  * with a libc, more than `exec` itself uses. This one has no libc: its copy is a page or two. */
 #include "nolibc.h"
 
-/* Writes n in decimal just before end; returns where it starts. */
-static char *decimal(char *end, long n)
-{
-	do
-		*--end = '0' + n % 10;
-	while (n /= 10);
-	return end;
-}
-
 __attribute__((used)) static void start(long *sp)
 {
 	long argc = sp[0], pid, status = 0, ru[18];

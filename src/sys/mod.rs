@@ -134,6 +134,16 @@ pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr, follow: bool) -> io::Resu
     if !follow {
         flags |= libc::AT_SYMLINK_NOFOLLOW;
     }
+    fstatat(dir, &name, flags)
+}
+
+/// fstatat(2) of the entry `name` of `dir`, a symbolic link followed when `follow` says so.
+pub fn stat_entry(dir: BorrowedFd<'_>, name: &CStr, follow: bool) -> io::Result<Stat> {
+    let flags = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+    fstatat(dir.as_raw_fd(), name, flags)
+}
+
+fn fstatat(dir: libc::c_int, name: &CStr, flags: libc::c_int) -> io::Result<Stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
     // stays open for the call.
@@ -170,6 +180,13 @@ impl Dir {
     /// The names of the entries but `.` and `..`, in the directory's order.
     pub fn names(&mut self) -> io::Result<Vec<OsString>> {
         let mut names = Vec::new();
+        self.each(|_, name| names.push(OsStr::from_bytes(name.to_bytes()).to_owned()))?;
+        Ok(names)
+    }
+
+    /// Calls `f` with the directory's descriptor and the name of each entry but `.` and `..`,
+    /// in the directory's order, straight from the C library's buffer: no copy of the names.
+    pub fn each(&mut self, mut f: impl FnMut(BorrowedFd<'_>, &CStr)) -> io::Result<()> {
         loop {
             // SAFETY: errno is this thread's; readdir leaves it alone at the end of the
             // directory and sets it on an error, which is how the two are told apart.
@@ -178,13 +195,13 @@ impl Dir {
             let entry = unsafe { libc::readdir(self.0.as_ptr()) };
             if entry.is_null() {
                 let err = io::Error::last_os_error();
-                return if err.raw_os_error() == Some(0) { Ok(names) } else { Err(err) };
+                return if err.raw_os_error() == Some(0) { Ok(()) } else { Err(err) };
             }
             // SAFETY: readdir returned an entry whose d_name is NUL-terminated, valid until
-            // the next readdir; its bytes are copied before that.
-            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) }.to_bytes();
-            if name != b"." && name != b".." {
-                names.push(OsStr::from_bytes(name).to_owned());
+            // the next readdir, which `f` cannot reach: the borrow of `self` is ours.
+            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) };
+            if name != c"." && name != c".." {
+                f(self.fd(), name);
             }
         }
     }
@@ -299,6 +316,28 @@ pub fn waitpid(pid: libc::pid_t) -> io::Result<Exit> {
     } else {
         Ok(Exit::Code(libc::WEXITSTATUS(status)))
     }
+}
+
+/// A new private anonymous mapping of `len` bytes, readable, writable and zero-filled, at an
+/// address the kernel chooses (randomised, whatever the binary's own layout).
+pub fn map_anonymous(len: usize) -> io::Result<std::ptr::NonNull<u8>> {
+    let (prot, flags) =
+        (libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS);
+    // SAFETY: a new mapping at no address of ours: nothing that exists is touched.
+    let ptr = unsafe { libc::mmap(std::ptr::null_mut(), len, prot, flags, -1, 0) };
+    match std::ptr::NonNull::new(ptr.cast::<u8>()) {
+        Some(ptr) if ptr.as_ptr().cast() != libc::MAP_FAILED => Ok(ptr),
+        _ => Err(io::Error::last_os_error()),
+    }
+}
+
+/// Unmaps what `map_anonymous` mapped.
+///
+/// # Safety
+/// `ptr` and `len` must be a mapping from `map_anonymous`, and nothing may use it afterwards.
+pub unsafe fn unmap(ptr: std::ptr::NonNull<u8>, len: usize) {
+    // SAFETY: by the contract, the whole mapping and no longer in use.
+    unsafe { libc::munmap(ptr.as_ptr().cast(), len) };
 }
 
 /// Ends the process at once: a forked child must not run the parent's exit handlers twice.

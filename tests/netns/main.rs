@@ -27,6 +27,7 @@ mod delete;
 mod dispatch;
 mod exec;
 mod identify;
+mod identify_scan;
 mod link;
 mod list;
 mod list_id;
