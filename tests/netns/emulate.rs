@@ -8,7 +8,6 @@
 
 use std::io;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
 use std::process::Command;
 
 /// How an argument must look for a rule to apply.
