@@ -112,6 +112,15 @@ pub enum Error {
     Reported,
     /// A batch line's command ended with this non-zero status.
     Status(i32),
+    /// A device named in a listing (`ip link show DEV`) that is not there.
+    NoSuchDevice(OsString),
+    /// A second device in a listing.
+    Garbage(OsString),
+    /// A request that failed, reported as ip reports it: the kernel's answer, then what could
+    /// not be done (perror's form).
+    Perror(&'static str, Kernel),
+    /// A link's queue length could not be had; the listing goes on without it.
+    TxQueueLen(io::Error),
 }
 
 /// A bind mount that failed: what was to be bound, where, and why not.
@@ -156,7 +165,8 @@ impl Error {
             | Error::NameAndDev
             | Error::Incomplete
             | Error::ArgRequired(_)
-            | Error::Enter(_) => 255,
+            | Error::Enter(_)
+            | Error::Garbage(_) => 255,
             Error::Kernel(_) | Error::Talk(_) => 2,
             Error::Status(code) => u8::try_from(*code).unwrap_or(1),
             _ => 1,
@@ -283,6 +293,12 @@ impl Error {
             Error::Kernel(k) => k.render(&mut m),
             Error::Dump(k) => k.render(&mut m).s("\nDump terminated"),
             Error::Killed | Error::Reported | Error::Status(_) => return Vec::new(),
+            Error::NoSuchDevice(dev) => m.s("Device \"").b(dev).s("\" does not exist."),
+            Error::Garbage(word) => {
+                m.s("Error: either \"dev\" is duplicate, or \"").b(word).s("\" is a garbage.")
+            }
+            Error::Perror(what, k) => k.render(&mut m).s("\n").s(what).s(": ").errno(k.errno),
+            Error::TxQueueLen(e) => m.s("ioctl(SIOCGIFTXQLEN) failed: ").e(e),
         };
         m.line()
     }

@@ -44,6 +44,10 @@ fn run_line(prog: Prog, opts: &Options, words: &[OsString], batch: bool) -> Resu
         Prog::Netns => words,
         Prog::Ip => match cli::object(words)? {
             Object::Netns(rest) => rest,
+            object if crate::cli_show::is_listing(&object) => {
+                let listed = crate::ip::show::run(opts, &object);
+                return listed.unwrap_or_else(|| handoff::run(opts, words, batch, true));
+            }
             Object::Link(rest) => match cli::parse_link(rest)? {
                 Some(command) => return link::run(command),
                 None => return handoff::run(opts, words, batch, true),
