@@ -43,5 +43,7 @@ mod netns_option;
 mod robustness;
 #[path = "netns/seeds.rs"]
 mod seeds;
+#[path = "netns/show.rs"]
+mod show;
 #[path = "netns/walkthrough.rs"]
 mod walkthrough;
