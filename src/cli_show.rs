@@ -71,9 +71,7 @@ pub fn parse<'a>(opts: &Options, object: &Object<'a>) -> Result<Option<Show<'a>>
                     None => show.kind = Some(kind),
                 }
             }
-            b"to" | b"scope" | b"label" | b"group" | b"vrf" | b"nomaster" => return Ok(None),
-            bytes if is_flag_filter(bytes) => return Ok(None),
-            _ if matches(word, "help") => return Ok(None),
+            bytes if is_for_system_ip(bytes) || matches(word, "help") => return Ok(None),
             dev => {
                 let dev = if dev == b"dev" { value()? } else { word.as_os_str() };
                 if show.dev.replace(dev).is_some() {
@@ -114,12 +112,15 @@ fn options(show: &mut Show<'_>, pass: &[OsString]) -> bool {
     true
 }
 
-/// The address flags ip filters on (`permanent`, `-tentative`, ...): ours to leave alone.
-fn is_flag_filter(word: &[u8]) -> bool {
+/// The filters we leave to the system's ip: by prefix, scope, label, group, VRF, no master,
+/// and the address flags (`permanent`, `-tentative`, ...).
+fn is_for_system_ip(word: &[u8]) -> bool {
+    const FILTERS: &str = "to scope label group vrf nomaster";
     const FLAGS: &str = "secondary temporary nodad optimistic dadfailed home deprecated \
         tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy dynamic primary";
-    let word = word.strip_prefix(b"-").unwrap_or(word);
-    FLAGS.split(' ').any(|flag| flag.as_bytes() == word)
+    let flag = word.strip_prefix(b"-").unwrap_or(word);
+    FILTERS.split(' ').any(|filter| filter.as_bytes() == word)
+        || FLAGS.split(' ').any(|name| name.as_bytes() == flag)
 }
 
 #[cfg(test)]

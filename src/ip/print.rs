@@ -531,22 +531,20 @@ fn dotted(text: &mut Vec<u8>, address: [u8; 4]) {
 /// RFC 5952's form as glibc writes it: the first longest run of two or more zero groups as
 /// `::`, and the last 32 bits dotted for IPv4-compatible and IPv4-mapped addresses.
 fn inet6(text: &mut Vec<u8>, address: &[u8]) {
-    let groups: Vec<u16> =
-        address.chunks(2).take(8).map(|pair| u16::from_be_bytes([pair[0], pair[1]])).collect();
-    let (mut best, mut run) = ((0, 0), (0, 0));
-    for (at, group) in groups.iter().enumerate() {
-        run = if *group == 0 { (if run.1 == 0 { at } else { run.0 }, run.1 + 1) } else { (0, 0) };
-        if run.1 > best.1 {
-            best = run;
+    let group = |at: usize| u16::from_be_bytes([address[2 * at], address[2 * at + 1]]);
+    let (mut start, mut len, mut run) = (0, 0, 0);
+    for at in 0..8 {
+        run = if group(at) == 0 { run + 1 } else { 0 };
+        if run > len {
+            (start, len) = (at + 1 - run, run);
         }
     }
-    let (start, len) = if best.1 >= 2 { best } else { (8, 0) };
-    let mut at = 0;
-    while at < 8 {
-        if at == start {
-            text.push(b':');
-            at += len;
-            if at == 8 {
+    if len < 2 {
+        len = 0;
+    }
+    for at in 0..8 {
+        if (start..start + len).contains(&at) {
+            if at == start {
                 text.push(b':');
             }
             continue;
@@ -554,12 +552,13 @@ fn inet6(text: &mut Vec<u8>, address: &[u8]) {
         if at != 0 {
             text.push(b':');
         }
-        let embeds_ipv4 = start == 0 && (len == 6 || (len == 5 && groups[5] == 0xffff));
-        if at == 6 && embeds_ipv4 {
+        if at == 6 && start == 0 && (len == 6 || (len == 5 && group(5) == 0xffff)) {
             return dotted(text, [address[12], address[13], address[14], address[15]]);
         }
-        push_hex(text, groups[at].into(), 1);
-        at += 1;
+        push_hex(text, group(at).into(), 1);
+    }
+    if len != 0 && start + len == 8 {
+        text.push(b':');
     }
 }
 

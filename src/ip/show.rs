@@ -52,6 +52,9 @@ fn list(show: &Show<'_>) -> Result<(), Error> {
     // With -oneline, an address listing is one line per address, without the link's own.
     let link_lines = show.brief || !show.oneline || show.family == AF_PACKET;
     for link in &links {
+        if show.family != AF_PACKET && !has_addresses(&filter, link, &addrs) {
+            continue;
+        }
         out.open("", b'{', "");
         let shown = !link_lines || print::link(&mut out, &filter, link, &mut kernel);
         if shown && show.family != AF_PACKET {
@@ -82,7 +85,7 @@ impl Kernel {
         Ok(Kernel { rtnl, links: Vec::new(), names: None })
     }
 
-    /// The links to list and, unless only links are listed, every address of the family.
+    /// The links to list and, unless only links are listed, the addresses of the family.
     /// `None` when ip would list nothing after a failure it reports as a warning.
     fn listing(&mut self, filter: &Filter<'_>) -> Result<Option<Listing>, Error> {
         let show = filter.show;
@@ -116,7 +119,6 @@ impl Kernel {
         let Some(addrs) = self.dump(msg::addr_dump(show.family, filter.index)) else {
             return Ok(None);
         };
-        let links = links.into_iter().filter(|link| has_addresses(filter, link, &addrs)).collect();
         Ok(Some((links, addrs)))
     }
 
@@ -182,16 +184,18 @@ impl Lookup for Kernel {
 
     fn netns(&mut self, nsid: i32) -> Option<OsString> {
         if self.names.is_none() {
-            let listing = netns::listing().ok().flatten();
-            let names = listing.and_then(|listing| {
-                let ids = netns::ids(&mut self.rtnl, &listing).ok()?;
-                Some(listing.names.into_iter().zip(ids).collect())
-            });
-            self.names = Some(names.unwrap_or_default());
+            self.names = Some(named_ids(&mut self.rtnl));
         }
         let names = self.names.as_deref().unwrap_or_default();
         names.iter().find(|(_, id)| *id == Some(nsid)).map(|(name, _)| name.clone())
     }
+}
+
+/// The named namespaces and their ids here, in the run directory's order (ip's netns map).
+fn named_ids(rtnl: &mut Rtnl) -> Vec<(OsString, Option<i32>)> {
+    let Ok(Some(listing)) = netns::listing() else { return Vec::new() };
+    let ids = netns::ids(rtnl, &listing).unwrap_or_default();
+    listing.names.into_iter().zip(ids).collect()
 }
 
 /// ip's ipaddr_filter: with a family asked for, a link is listed only if it has an address of
