@@ -28,15 +28,16 @@ impl Out {
         self.json.is_some()
     }
 
-    /// A string: `key` in JSON (empty: an element of the open array), `before`, the value and
-    /// `after` in text.
-    pub fn str(&mut self, key: &str, before: &str, value: &[u8], after: &str) {
+    /// A string: under `key` in JSON (empty: an element of the open array), in its `format` in
+    /// text, where `%` stands for it (ip's print_string(PRINT_ANY, key, format, value)).
+    pub fn str(&mut self, key: &str, format: &str, value: &[u8]) {
         match &mut self.json {
             Some(json) => {
                 named(json, key);
                 json.string(value);
             }
             None => {
+                let (before, after) = format.split_once('%').unwrap_or((format, ""));
                 self.text.extend_from_slice(before.as_bytes());
                 self.text.extend_from_slice(value);
                 self.text.extend_from_slice(after.as_bytes());
@@ -45,23 +46,23 @@ impl Out {
     }
 
     /// A number, the same way.
-    pub fn int(&mut self, key: &str, before: &str, value: i64, after: &str) {
+    pub fn int(&mut self, key: &str, format: &str, value: i64) {
         match &mut self.json {
             Some(json) => {
                 named(json, key);
                 json.int(value);
             }
             None => {
-                self.text.extend_from_slice(before.as_bytes());
-                push_decimal(&mut self.text, value);
-                self.text.extend_from_slice(after.as_bytes());
+                let mut digits = Vec::new();
+                push_decimal(&mut digits, value);
+                self.str(key, format, &digits);
             }
         }
     }
 
     /// A string that text pads with blanks to `width`, then one more, as `%-16s ` does.
     pub fn padded(&mut self, key: &str, value: &[u8], width: usize) {
-        self.str(key, "", value, "");
+        self.str(key, "%", value);
         if self.json.is_none() {
             let pad = width.saturating_sub(value.len()) + 1;
             self.text.resize(self.text.len() + pad, b' ');
@@ -177,17 +178,17 @@ mod tests {
     #[test]
     fn one_call_writes_text_or_json() {
         let (text, json) = both(|out| {
-            out.int("ifindex", "", 3, ": ");
+            out.int("ifindex", "%: ", 3);
             out.padded("ifname", b"v0", 6);
             out.open("flags", b'[', "<");
-            out.str("", "", b"UP", ",");
-            out.str("", "", b"LOWER_UP", "");
+            out.str("", "%,", b"UP");
+            out.str("", "%", b"LOWER_UP");
             out.close(b']', "> ");
             out.flag("dynamic");
             out.line();
             out.text(b"    brd ");
             out.json_literal("link_pointtopoint", "true");
-            out.str("broadcast", "", b"ff", "\n");
+            out.str("broadcast", "%\n", b"ff");
         });
         assert_eq!(text, "3: v0     <UP,LOWER_UP> dynamic \n    brd ff\n");
         assert_eq!(

@@ -55,35 +55,35 @@ pub fn link(out: &mut Out, filter: &Filter<'_>, link: &Message, lookup: &mut dyn
         link_brief(out, filter, link, name, lookup);
         return true;
     }
-    out.int("ifindex", "", link.u32_at(4).into(), ": ");
+    out.int("ifindex", "%: ", link.u32_at(4).into());
     let mdown = name_and_link(out, link, name, None, lookup);
     link_flags(out, flags, mdown);
     if let Some(mtu) = link.attr_u32(IFLA_MTU) {
-        out.int("mtu", "mtu ", mtu.into(), " ");
+        out.int("mtu", "mtu % ", mtu.into());
     }
     if let Some(qdisc) = link.attr_str(IFLA_QDISC) {
-        out.str("qdisc", "qdisc ", qdisc, " ");
+        out.str("qdisc", "qdisc % ", qdisc);
     }
     if let Some(master) = link.attr_u32(IFLA_MASTER) {
-        out.str("master", "master ", &lookup.link(master).0, " ");
+        out.str("master", "master % ", &lookup.link(master).0);
     }
     if let Some(state) = link.attr_u8(IFLA_OPERSTATE) {
         operstate(out, state, false);
     }
     if let Some(mode) = link.attr_u8(IFLA_LINKMODE).filter(|_| filter.show.link) {
         match mode {
-            0 => out.str("linkmode", "mode ", b"DEFAULT", " "),
-            1 => out.str("linkmode", "mode ", b"DORMANT", " "),
-            _ => out.int("linkmode_index", "mode ", mode.into(), " "),
+            0 => out.str("linkmode", "mode % ", b"DEFAULT"),
+            1 => out.str("linkmode", "mode % ", b"DORMANT"),
+            _ => out.int("linkmode_index", "mode % ", mode.into()),
         }
     }
     if let Some(group) = link.attr_u32(IFLA_GROUP) {
-        out.str("group", "group ", &group_name(group), " ");
+        out.str("group", "group % ", &group_name(group));
     }
     // An IPv6 dump leaves the queue length out; ip asks for it then.
     let qlen = link.attr_u32(IFLA_TXQLEN).map(|qlen| qlen as i32).or_else(|| lookup.txqlen(name));
     if let Some(qlen) = qlen.filter(|qlen| *qlen != 0) {
-        out.int("txqlen", "qlen ", qlen.into(), "");
+        out.int("txqlen", "qlen %", qlen.into());
     }
     if filter.family() == libc::AF_UNSPEC as u8 || filter.is_packet() {
         link_layer(out, link, flags);
@@ -95,13 +95,13 @@ pub fn link(out: &mut Out, filter: &Filter<'_>, link: &Message, lookup: &mut dyn
     }
     if let Some(alias) = link.attr_str(IFLA_IFALIAS).filter(|_| filter.show.link) {
         out.line();
-        out.str("ifalias", "    alias ", alias, "");
+        out.str("ifalias", "    alias %", alias);
     }
     if let Some(props) = link.attr(IFLA_PROP_LIST) {
         out.open("altnames", b'[', "");
         for (_, name) in attrs(props).filter(|(kind, _)| *kind == IFLA_ALT_IFNAME) {
             out.line();
-            out.str("", "    altname ", c_str(name), "");
+            out.str("", "    altname %", c_str(name));
         }
         out.close(b']', "");
     }
@@ -138,7 +138,7 @@ fn link_brief(
     }
     if filter.is_packet() {
         if let Some(address) = link.attr(IFLA_ADDRESS) {
-            out.str("address", "", &lladdr(address, link.u16_at(2)), " ");
+            out.str("address", "% ", &lladdr(address, link.u16_at(2)));
         }
         link_flags(out, link.u32_at(8), mdown);
         out.text(b"\n");
@@ -180,7 +180,7 @@ fn name_and_link(
     let shown = if out.is_json() { name } else { &shown };
     match width {
         Some(width) => out.padded("ifname", shown, width),
-        None => out.str("ifname", "", shown, ": "),
+        None => out.str("ifname", "%: ", shown),
     }
     down
 }
@@ -194,25 +194,26 @@ fn link_flags(out: &mut Out, flags: u32, mdown: bool) {
         0x8, 0x2, 0x10, 0x1000, 0x80, 0x200, 0x100, 0x400, 0x800, 0x4, 0x8000, 0x4000, 0x2000,
         0x20, 0x1, 0x10000, 0x20000, 0x40000,
     ];
-    let comma = |rest: u32| if rest != 0 { "," } else { "" };
+    // A comma after a flag while any is left to print.
+    let comma = |rest: u32| if rest != 0 { "%," } else { "%" };
     out.open("flags", b'[', "<");
     if flags & IFF_UP != 0 && flags & IFF_RUNNING == 0 {
-        out.str("", "", b"NO-CARRIER", comma(flags));
+        out.str("", comma(flags), b"NO-CARRIER");
     }
     let mut rest = flags & !IFF_RUNNING;
     for (bit, name) in BITS.iter().zip(NAMES.split(' ')) {
         if rest & bit != 0 {
             rest &= !bit;
-            out.str("", "", name.as_bytes(), comma(rest));
+            out.str("", comma(rest), name.as_bytes());
         }
     }
     if rest != 0 {
         let mut hex = Vec::new();
         push_hex(&mut hex, rest.into(), 1);
-        out.str("", "", &hex, "");
+        out.str("", "%", &hex);
     }
     if mdown {
-        out.str("", ",", b"M-DOWN", "");
+        out.str("", ",%", b"M-DOWN");
     }
     out.close(b']', "> ");
 }
@@ -221,7 +222,7 @@ fn operstate(out: &mut Out, state: u8, brief: bool) {
     const STATES: &str = "UNKNOWN NOTPRESENT DOWN LOWERLAYERDOWN TESTING DORMANT UP";
     match STATES.split(' ').nth(state.into()) {
         Some(name) if brief => out.padded("operstate", name.as_bytes(), 14),
-        Some(name) => out.str("operstate", "state ", name.as_bytes(), " "),
+        Some(name) => out.str("operstate", "state % ", name.as_bytes()),
         None => {
             out.json_int("operstate_index", state.into());
             let mut text = b"state 0x".to_vec();
@@ -235,10 +236,10 @@ fn operstate(out: &mut Out, state: u8, brief: bool) {
 fn link_layer(out: &mut Out, link: &Message, flags: u32) {
     let kind = link.u16_at(2);
     out.line();
-    out.str("link_type", "    link/", &link_type(kind), " ");
+    out.str("link_type", "    link/% ", &link_type(kind));
     let address = link.attr(IFLA_ADDRESS);
     if let Some(address) = address {
-        out.str("address", "", &lladdr(address, kind), "");
+        out.str("address", "%", &lladdr(address, kind));
     }
     if let Some(broadcast) = link.attr(IFLA_BROADCAST) {
         if flags & IFF_POINTOPOINT != 0 {
@@ -247,10 +248,10 @@ fn link_layer(out: &mut Out, link: &Message, flags: u32) {
         } else {
             out.text(b" brd ");
         }
-        out.str("broadcast", "", &lladdr(broadcast, kind), "");
+        out.str("broadcast", "%", &lladdr(broadcast, kind));
     }
     if let Some(perm) = link.attr(IFLA_PERM_ADDRESS).filter(|perm| Some(*perm) != address) {
-        out.str("permaddr", " permaddr ", &lladdr(perm, kind), "");
+        out.str("permaddr", " permaddr %", &lladdr(perm, kind));
     }
 }
 
@@ -326,35 +327,35 @@ fn address(out: &mut Out, filter: &Filter<'_>, addr: &Message, lookup: &mut dyn 
             out.text(&text);
         }
         match family_name(family) {
-            Some(name) => out.str("family", "    ", name.as_bytes(), " "),
-            None => out.int("family_index", "    family ", family.into(), " "),
+            Some(name) => out.str("family", "    % ", name.as_bytes()),
+            None => out.int("family_index", "    family % ", family.into()),
         }
     }
     if let Some(local) = local {
-        out.str("local", "", &host(family, local), "");
+        out.str("local", "%", &host(family, local));
         let width = if family == libc::AF_INET as u8 { 4 } else { 16 };
         if let Some(peer) = peer.filter(|peer| peer.get(..width) != local.get(..width)) {
             out.text(b" peer ");
-            out.str("address", "", &host(family, peer), "");
+            out.str("address", "%", &host(family, peer));
         }
-        out.int("prefixlen", "/", prefix.into(), " ");
+        out.int("prefixlen", "/% ", prefix.into());
         if let Some(metric) = addr.attr_u32(IFA_RT_PRIORITY) {
-            out.int("metric", "metric ", metric.into(), " ");
+            out.int("metric", "metric % ", metric.into());
         }
     }
     if filter.show.brief {
         return;
     }
     if let Some(broadcast) = addr.attr(IFA_BROADCAST) {
-        out.str("broadcast", "brd ", &host(family, broadcast), " ");
+        out.str("broadcast", "brd % ", &host(family, broadcast));
     }
     if let Some(anycast) = addr.attr(IFA_ANYCAST) {
-        out.str("anycast", "any ", &host(family, anycast), " ");
+        out.str("anycast", "any % ", &host(family, anycast));
     }
-    out.str("scope", "scope ", &scope_name(scope), " ");
+    out.str("scope", "scope % ", &scope_name(scope));
     address_flags(out, family, flags);
     if let Some(label) = addr.attr_str(IFA_LABEL) {
-        out.str("label", "", label, "");
+        out.str("label", "%", label);
     }
     if let Some(cache) = addr.attr(IFA_CACHEINFO) {
         lifetimes(out, cache, flags);
@@ -414,7 +415,7 @@ fn lifetime(out: &mut Out, key: &str, text: &str, time: i64) {
         out.json_int(key, time);
         out.text(b"forever");
     } else {
-        out.int(key, "", time, "sec");
+        out.int(key, "%sec", time);
     }
 }
 
