@@ -442,11 +442,12 @@ pub fn netns_usage(prog: Prog) -> Vec<u8> {
     .into_bytes()
 }
 
-/// What `ip help` says under our name: we are an `ip` that knows one object.
+/// What `ip help` says under our name: an `ip` that does a few things and hands on the rest.
 const IP_USAGE: &str = "\
 Usage: ip [ OPTIONS ] netns { COMMAND | help }
        ip [ -force ] -batch filename
-This ip is netns: it handles the netns object only.
+This ip is netns: it does netns, some link and address commands, and (where the
+system's ip is busybox's) link and address listings; the rest goes to the system's ip.
        OPTIONS := { -V[ersion] | -a[ll] | -j[son] | -p[retty] | -n[etns] name |
                     -b[atch] [filename] | -force }
 ";
