@@ -183,7 +183,9 @@ pub fn valid_ifname(name: &[u8]) -> bool {
 
 /// A netlink attribute: length, kind, value, and padding to four bytes.
 fn push_attr(bytes: &mut Vec<u8>, kind: u16, value: &[u8]) {
-    let len = 4 + value.len() as u16;
+    // A value too long for an attribute (a name from the command line) makes a request the
+    // kernel refuses, as too long a name would be.
+    let len = u16::try_from(4 + value.len()).unwrap_or(u16::MAX);
     bytes.extend_from_slice(&len.to_ne_bytes());
     bytes.extend_from_slice(&kind.to_ne_bytes());
     bytes.extend_from_slice(value);

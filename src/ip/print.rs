@@ -567,6 +567,142 @@ fn inet6(text: &mut Vec<u8>, address: &[u8]) {
 mod tests {
     use super::*;
 
+    /// A link cache that knows link 5 (`v1`, up) and namespace 0 (`blue`).
+    struct Known;
+
+    impl Lookup for Known {
+        fn link(&mut self, index: u32) -> (Vec<u8>, Option<u32>) {
+            match index {
+                5 => (b"v1".to_vec(), Some(IFF_UP)),
+                _ => (format!("if{index}").into_bytes(), None),
+            }
+        }
+        fn netns(&mut self, nsid: i32) -> Option<OsString> {
+            (nsid == 0).then(|| "blue".into())
+        }
+        fn txqlen(&mut self, _: &[u8]) -> Option<i32> {
+            None
+        }
+    }
+
+    fn message(kind: u16, header: &[u8], attrs: &[(u16, &[u8])]) -> Vec<u8> {
+        let mut bytes = vec![0; 16];
+        bytes[4..6].copy_from_slice(&kind.to_ne_bytes());
+        bytes.extend_from_slice(header);
+        for (kind, value) in attrs {
+            bytes.extend_from_slice(&(4 + value.len() as u16).to_ne_bytes());
+            bytes.extend_from_slice(&kind.to_ne_bytes());
+            bytes.extend_from_slice(value);
+            bytes.resize(bytes.len().next_multiple_of(4), 0);
+        }
+        let len = bytes.len() as u32;
+        bytes[..4].copy_from_slice(&len.to_ne_bytes());
+        bytes
+    }
+
+    /// veth0, index 4, up with carrier, its peer v1 (index 5) here, and one IPv4 address.
+    fn veth0() -> (Vec<u8>, Vec<u8>) {
+        let header = [
+            &[0u8, 0][..],
+            &1u16.to_ne_bytes(),
+            &4u32.to_ne_bytes(),
+            &0x11043u32.to_ne_bytes(),
+            &[0; 4],
+        ]
+        .concat();
+        let link = message(
+            RTM_NEWLINK,
+            &header,
+            &[
+                (IFLA_IFNAME, b"veth0\0"),
+                (IFLA_MTU, &1500u32.to_ne_bytes()),
+                (IFLA_QDISC, b"noqueue\0"),
+                (IFLA_OPERSTATE, &[6]),
+                (IFLA_LINKMODE, &[0]),
+                (IFLA_GROUP, &0u32.to_ne_bytes()),
+                (IFLA_TXQLEN, &1000u32.to_ne_bytes()),
+                (IFLA_LINK, &5u32.to_ne_bytes()),
+                (IFLA_ADDRESS, &[2, 0, 0, 0, 0, 1]),
+                (IFLA_BROADCAST, &[0xff; 6]),
+            ],
+        );
+        let cache = [u32::MAX.to_ne_bytes(), u32::MAX.to_ne_bytes(), [0; 4], [0; 4]];
+        let addr = message(
+            RTM_NEWADDR,
+            &[&[2u8, 24, 0x80, 0][..], &4u32.to_ne_bytes()].concat(),
+            &[
+                (IFA_ADDRESS, &[198, 18, 0, 1]),
+                (IFA_LOCAL, &[198, 18, 0, 1]),
+                (IFA_BROADCAST, &[198, 18, 0, 255]),
+                (IFA_LABEL, b"veth0\0"),
+                (IFA_FLAGS, &0x80u32.to_ne_bytes()),
+                (IFA_CACHEINFO, cache.as_flattened()),
+            ],
+        );
+        (link, addr)
+    }
+
+    fn listed(show: &Show<'_>, link: &[u8], addr: &[u8]) -> String {
+        let filter = Filter { show, index: 0, master: 0 };
+        let mut out = Out::new(show.json, show.pretty, show.oneline);
+        let addrs: Vec<Message> = Message::parse(addr).into_iter().collect();
+        if let Some(link) = Message::parse(link) {
+            out.open("", b'{', "");
+            if super::link(&mut out, &filter, &link, &mut Known) {
+                addresses(&mut out, &filter, &link, &addrs, &mut Known);
+            }
+            out.close(b'}', "");
+        }
+        String::from_utf8_lossy(&out.finish()).into_owned()
+    }
+
+    #[test]
+    fn a_link_and_its_address_as_ip_address_shows_them() {
+        let (link, addr) = veth0();
+        let text = listed(&Show::default(), &link, &addr);
+        assert_eq!(
+            text,
+            "4: veth0@v1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP \
+             group default qlen 1000\n    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff\n    \
+             inet 198.18.0.1/24 brd 198.18.0.255 scope global veth0\n       valid_lft forever \
+             preferred_lft forever\n"
+        );
+        let json = listed(&Show { json: true, ..Show::default() }, &link, &addr);
+        assert_eq!(
+            json,
+            "[{\"ifindex\":4,\"link\":\"v1\",\"ifname\":\"veth0\",\"flags\":[\"BROADCAST\",\
+             \"MULTICAST\",\"UP\",\"LOWER_UP\"],\"mtu\":1500,\"qdisc\":\"noqueue\",\
+             \"operstate\":\"UP\",\"group\":\"default\",\"txqlen\":1000,\"link_type\":\"ether\",\
+             \"address\":\"02:00:00:00:00:01\",\"broadcast\":\"ff:ff:ff:ff:ff:ff\",\"addr_info\":\
+             [{\"family\":\"inet\",\"local\":\"198.18.0.1\",\"prefixlen\":24,\"broadcast\":\
+             \"198.18.0.255\",\"scope\":\"global\",\"label\":\"veth0\",\"valid_life_time\":\
+             4294967295,\"preferred_life_time\":4294967295}]}]\n"
+        );
+    }
+
+    #[test]
+    fn truncated_messages_print_what_they_hold_and_never_panic() {
+        let (link, addr) = veth0();
+        let shows = [
+            Show::default(),
+            Show { json: true, pretty: true, ..Show::default() },
+            Show { brief: true, ..Show::default() },
+            Show { oneline: true, link: true, family: libc::AF_PACKET as u8, ..Show::default() },
+        ];
+        for show in &shows {
+            for cut in 0..link.len() {
+                let mut short = link[..cut].to_vec();
+                if let Some(len) = short.get_mut(..4) {
+                    len.copy_from_slice(&(cut as u32).to_ne_bytes());
+                }
+                listed(show, &short, &addr);
+            }
+            for cut in 0..addr.len() {
+                listed(show, &link, &addr[..cut]);
+            }
+        }
+    }
+
     fn inet6_text(address: &str) -> String {
         let groups: Vec<u16> =
             address.split(',').map(|g| u16::from_str_radix(g, 16).unwrap()).collect();
