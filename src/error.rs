@@ -134,6 +134,15 @@ pub enum Error {
     Reported,
     /// A batch line's command ended with this non-zero status.
     Status(i32),
+    /// A device named in a listing (`ip link show DEV`) that is not there.
+    NoSuchDevice(OsString),
+    /// A second device in a listing.
+    Garbage(OsString),
+    /// A request that failed, reported as ip reports it: the kernel's answer, then what could
+    /// not be done (perror's form).
+    Perror(&'static str, Kernel),
+    /// A link's queue length could not be had; the listing goes on without it.
+    TxQueueLen(io::Error),
 }
 
 /// A bind mount that failed: what was to be bound, where, and why not.
@@ -187,7 +196,8 @@ impl Error {
             | Error::NameAndDev
             | Error::Incomplete
             | Error::ArgRequired(_)
-            | Error::Enter { .. } => 255,
+            | Error::Enter { .. }
+            | Error::Garbage(_) => 255,
             Error::Kernel(_) | Error::Talk(_) | Error::NoGetnsid | Error::NoTargetNsid => 2,
             Error::Status(code) => u8::try_from(*code).unwrap_or(1),
             Error::UnknownObject(_)
@@ -239,6 +249,9 @@ impl Error {
             | Error::Dump(_)
             | Error::Relro(_)
             | Error::StdFds(_)
+            | Error::NoSuchDevice(_)
+            | Error::Perror(..)
+            | Error::TxQueueLen(_)
             | Error::Killed
             | Error::Reported => 1,
         }
@@ -387,6 +400,16 @@ impl Error {
             Error::StdFds(err) => {
                 fill("Cannot stand in for a closed standard descriptor: {err}", &[e(err)])
             }
+            Error::NoSuchDevice(dev) => fill("Device \"{dev}\" does not exist.", &[b(dev)]),
+            Error::Garbage(word) => {
+                fill("Error: either \"dev\" is duplicate, or \"{word}\" is a garbage.", &[b(word)])
+            }
+            Error::Perror(what, kernel) => {
+                let mut text = kernel.render();
+                text.extend(fill("\n{what}: {err}", &[t(what), Arg::Errno(kernel.errno)]));
+                text
+            }
+            Error::TxQueueLen(err) => fill("ioctl(SIOCGIFTXQLEN) failed: {err}", &[e(err)]),
             Error::Killed | Error::Reported | Error::Status(_) => return Vec::new(),
         };
         finish_line(text)
@@ -489,11 +512,12 @@ pub fn netns_usage(prog: Prog) -> Vec<u8> {
     .into_bytes()
 }
 
-/// What `ip help` says under our name: we are an `ip` that knows one object.
+/// What `ip help` says under our name: an `ip` that does a few things and hands on the rest.
 const IP_USAGE: &str = "\
 Usage: ip [ OPTIONS ] netns { COMMAND | help }
        ip [ -force ] -batch filename
-This ip is netns: it handles the netns object only.
+This ip is netns: it does netns, some link and address commands, and (where the
+system's ip is busybox's) link and address listings; the rest goes to the system's ip.
        OPTIONS := { -V[ersion] | -a[ll] | -j[son] | -p[retty] | -n[etns] name |
                     -b[atch] [filename] | -force }
 ";

@@ -6,7 +6,7 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use crate::cli::{self, Batch, Start};
+use crate::cli::{self, Batch, Options, Start};
 use crate::error::{Error, Prog};
 use crate::netlink::{self, Reply};
 
@@ -34,7 +34,7 @@ pub fn command_line(data: &[u8]) -> Vec<Seen> {
     let mut seen = Vec::new();
     for prog in PROGS {
         let outcome = match cli::parse_options(prog, &words) {
-            Ok(Start::Run(opts, rest)) => cli::parse_line(prog, opts.all, rest, false).map(drop),
+            Ok(Start::Run(opts, rest)) => cli::parse_line(prog, &opts, rest, false).map(drop),
             Ok(Start::Version | Start::Help) => Ok(()),
             Err(err) => Err(err),
         };
@@ -59,7 +59,8 @@ pub fn batch_file(data: &[u8]) -> Vec<Seen> {
         };
         for prog in PROGS {
             for all in [false, true] {
-                if let Err(err) = cli::parse_line(prog, all, &words, true) {
+                let opts = Options { all, ..Options::default() };
+                if let Err(err) = cli::parse_line(prog, &opts, &words, true) {
                     seen.push(Seen::of(&err, prog));
                 }
             }

@@ -1,10 +1,11 @@
-//! The JSON that `ip -j` prints for `list` and `list-id`: an array of flat objects, laid out
-//! byte for byte as iproute2's writer lays it out, plain or pretty.
+//! The JSON that `ip -j` prints, laid out byte for byte as iproute2's writer lays it out, plain
+//! or pretty: a streaming writer, and on it the arrays of flat objects of `list` and `list-id`.
 
 use crate::out::push_decimal;
 
-/// An array of objects being written.
-pub struct Array {
+/// iproute2's json_writer: values, names, objects and arrays in the order they come, with the
+/// commas between them and, when pretty, its line breaks and indents.
+pub struct Writer {
     out: Vec<u8>,
     pretty: bool,
     depth: usize,
@@ -12,54 +13,67 @@ pub struct Array {
     sep: bool,
 }
 
-/// One value of a field.
-pub enum Value<'a> {
-    Str(&'a [u8]),
-    Int(i32),
-}
-
-impl Array {
-    pub fn new(pretty: bool) -> Array {
-        let mut array = Array { out: Vec::new(), pretty, depth: 0, sep: false };
-        array.out.push(b'[');
-        array.depth = 1;
-        if pretty {
-            array.out.push(b' ');
-        }
-        array
+impl Writer {
+    pub fn new(pretty: bool) -> Writer {
+        Writer { out: Vec::new(), pretty, depth: 0, sep: false }
     }
 
-    /// Adds an object with these fields, in this order.
-    pub fn object(&mut self, fields: &[(&str, Value<'_>)]) {
+    /// Opens an object (`{`) or an array (`[`).
+    pub fn start(&mut self, bracket: u8) {
         self.separate();
-        self.out.push(b'{');
+        self.out.push(bracket);
         self.depth += 1;
         self.sep = false;
-        for (key, value) in fields {
-            self.separate();
-            self.newline();
-            self.out.push(b'"');
-            self.out.extend_from_slice(key.as_bytes());
-            self.out.extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
-            match value {
-                Value::Str(text) => escape(&mut self.out, text),
-                Value::Int(n) => push_decimal(&mut self.out, (*n).into()),
-            }
+        if bracket == b'[' && self.pretty {
+            self.out.push(b' ');
         }
-        self.depth -= 1;
+    }
+
+    /// Closes an object (`}`) or an array (`]`): an object's end goes on a line of its own,
+    /// an array's does not.
+    pub fn end(&mut self, bracket: u8) {
+        if bracket == b']' {
+            if self.pretty && self.sep {
+                self.out.push(b' ');
+            }
+            self.sep = false;
+        }
+        self.depth = self.depth.saturating_sub(1);
         if self.sep {
             self.newline();
         }
-        self.out.push(b'}');
+        self.out.push(bracket);
         self.sep = true;
+    }
+
+    /// The name of the field whose value comes next.
+    pub fn name(&mut self, key: &str) {
+        self.separate();
+        self.newline();
+        self.sep = false;
+        escape(&mut self.out, key.as_bytes());
+        self.out.extend_from_slice(if self.pretty { b": " } else { b":" });
+    }
+
+    pub fn string(&mut self, text: &[u8]) {
+        self.separate();
+        escape(&mut self.out, text);
+    }
+
+    pub fn int(&mut self, n: i64) {
+        self.separate();
+        push_decimal(&mut self.out, n);
+    }
+
+    /// `true`, `false` or `null`.
+    pub fn literal(&mut self, word: &str) {
+        self.separate();
+        self.out.extend_from_slice(word.as_bytes());
     }
 
     /// The finished text, newline included.
     pub fn finish(mut self) -> Vec<u8> {
-        if self.pretty && self.sep {
-            self.out.push(b' ');
-        }
-        self.out.extend_from_slice(b"]\n");
+        self.out.push(b'\n');
         self.out
     }
 
@@ -75,6 +89,42 @@ impl Array {
             self.out.push(b'\n');
             self.out.resize(self.out.len() + 4 * self.depth, b' ');
         }
+    }
+}
+
+/// An array of flat objects being written.
+pub struct Array(Writer);
+
+/// One value of a field.
+pub enum Value<'a> {
+    Str(&'a [u8]),
+    Int(i32),
+}
+
+impl Array {
+    pub fn new(pretty: bool) -> Array {
+        let mut writer = Writer::new(pretty);
+        writer.start(b'[');
+        Array(writer)
+    }
+
+    /// Adds an object with these fields, in this order.
+    pub fn object(&mut self, fields: &[(&str, Value<'_>)]) {
+        self.0.start(b'{');
+        for (key, value) in fields {
+            self.0.name(key);
+            match value {
+                Value::Str(text) => self.0.string(text),
+                Value::Int(n) => self.0.int((*n).into()),
+            }
+        }
+        self.0.end(b'}');
+    }
+
+    /// The finished text, newline included.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.0.end(b']');
+        self.0.finish()
     }
 }
 

@@ -19,6 +19,7 @@ mod ip;
 mod json;
 mod netlink;
 mod netns;
+mod nsids;
 mod out;
 mod paths;
 mod sys;
@@ -65,7 +66,7 @@ fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
     }
     match &opts.batch {
         Some(file) => batch(prog, &opts, file),
-        None => dispatch(cli::parse_line(prog, opts.all, words, false)?, &opts, false),
+        None => dispatch(cli::parse_line(prog, &opts, words, false)?, &opts, false),
     }
 }
 
@@ -77,6 +78,7 @@ fn dispatch(line: Line<'_>, opts: &Options, batch: bool) -> Result<(), Error> {
         }
         Line::Link(command) => ip::link(command),
         Line::Address(command) => ip::address(command),
+        Line::Listing { show, words } => ip::listing(&show, opts, words, batch),
         Line::HandOver { words, known } => ip::hand_over(opts, words, batch, known),
     }
 }
@@ -95,7 +97,7 @@ fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
         let outcome = match lines.next_command() {
             Ok(None) => break,
             Ok(Some(words)) if words.is_empty() => continue,
-            Ok(Some(words)) => cli::parse_line(prog, opts.all, &words, true)
+            Ok(Some(words)) => cli::parse_line(prog, opts, &words, true)
                 .and_then(|line| dispatch(line, opts, true)),
             // iproute2 says so, and stops reading as at the end of the file.
             Err(Error::MissingContinuation) => {

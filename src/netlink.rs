@@ -1,6 +1,7 @@
-//! A blocking NETLINK_ROUTE client for the nsid messages: many lookups in one send, a set with
-//! its acknowledgement, and a dump. Kernel refusals come back as `Kernel`, with the
-//! extended-ack text when the kernel gave one.
+//! A blocking NETLINK_ROUTE client for the nsid messages (many lookups in one send, a set with
+//! its acknowledgement, and a dump), and gets and dumps of any other messages, handed over
+//! unread. Kernel refusals come back as `Kernel`, with the extended-ack text when the kernel
+//! gave one.
 
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
@@ -335,14 +336,59 @@ impl Rtnl {
 
     /// One datagram's messages.
     fn recv(&mut self) -> io::Result<Vec<(u32, Reply)>> {
+        let len = self.datagram()?;
+        split(&self.buf[..len])
+    }
+
+    /// Reads one datagram into the buffer; returns its length.
+    fn datagram(&mut self) -> io::Result<usize> {
         self.buf.clear();
-        let len = loop {
+        loop {
             match self.sock.recv(&mut self.buf, 0) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => break other?,
+                other => return other,
             }
-        };
-        split(&self.buf[..len])
+        }
+    }
+
+    /// Sends a get, or a dump (a request with NLM_F_DUMP), and hands each message of the
+    /// answer to `each`, whole and unread: the one message a get answers with, or every one
+    /// up to the end of the dump. The kernel's refusal ends it.
+    pub fn fetch(
+        &mut self,
+        mut request: NetlinkMessage<Raw>,
+        each: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), Failure> {
+        self.seq = self.seq.wrapping_add(1);
+        request.header.sequence_number = self.seq;
+        request.header.flags |= NLM_F_REQUEST;
+        request.finalize();
+        let dump = request.header.flags & NLM_F_DUMP != 0;
+        self.send(&[request])?;
+        loop {
+            let len = self.datagram()?;
+            let mut bytes = &self.buf[..len];
+            while !bytes.is_empty() {
+                let msg = first_message(bytes).ok_or_else(malformed)?;
+                bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
+                if msg.sequence_number() != self.seq {
+                    continue;
+                }
+                match msg.message_type() {
+                    NLMSG_ERROR | NLMSG_DONE | NLMSG_NOOP | NLMSG_OVERRUN => match reply(&msg)? {
+                        Some(Reply::Refused(kernel)) => return Err(Failure::Kernel(kernel)),
+                        Some(Reply::Done) => return Ok(()),
+                        Some(Reply::Ack | Reply::Peer(_)) | None => {}
+                    },
+                    _ => {
+                        each(msg.buffer);
+                        if !dump {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

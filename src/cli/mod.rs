@@ -16,6 +16,7 @@ mod batch;
 mod command;
 mod link;
 mod options;
+mod show;
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
@@ -27,6 +28,7 @@ pub use batch::Batch;
 pub use command::Command;
 pub use link::{LinkCommand, LinkEnd, Namespace};
 pub use options::{Options, Start, parse_options};
+pub use show::Show;
 
 /// What one command line asks for, once the global options are read.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,6 +39,9 @@ pub enum Line<'a> {
     Link(LinkCommand),
     /// The one address command we carry out ourselves.
     Address(AddAddress),
+    /// A link or address listing we can print ourselves where the system's ip is busybox's;
+    /// `words` for the system's ip where it is iproute2's.
+    Listing { show: Show<'a>, words: &'a [OsString] },
     /// Everything else under the name `ip`, for the system's ip: the words as given, and
     /// whether ip knows the object at all.
     HandOver { words: &'a [OsString], known: bool },
@@ -46,31 +51,35 @@ pub enum Line<'a> {
 /// `netns`, start with the object as in a file written for `ip -batch` (`netns add blue`).
 pub fn parse_line<'a>(
     prog: Prog,
-    all: bool,
+    opts: &Options,
     words: &'a [OsString],
     batch: bool,
 ) -> Result<Line<'a>, Error> {
-    let words =
-        match (prog, batch) {
-            (Prog::Netns, false) => words,
-            (Prog::Netns, true) => match object(words) {
-                Ok(Object::Netns(rest)) => rest,
-                _ => words,
-            },
-            (Prog::Ip, _) => match object(words)? {
-                Object::Netns(rest) => rest,
-                Object::Link(rest) => {
-                    return Ok(link::parse(rest)?
-                        .map_or(Line::HandOver { words, known: true }, Line::Link));
-                }
-                Object::Address(rest) => {
-                    return Ok(addr::parse(rest)?
-                        .map_or(Line::HandOver { words, known: true }, Line::Address));
-                }
-                Object::Other { known } => return Ok(Line::HandOver { words, known }),
-            },
-        };
-    command::parse(all, words).map(Line::Netns)
+    let words = match (prog, batch) {
+        (Prog::Netns, false) => words,
+        (Prog::Netns, true) => match object(words) {
+            Ok(Object::Netns(rest)) => rest,
+            _ => words,
+        },
+        (Prog::Ip, _) => return ip_line(opts, words),
+    };
+    command::parse(opts.all, words).map(Line::Netns)
+}
+
+/// A line under the name `ip`: the object, then what we make of its words. Whatever we do not
+/// do ourselves is the system ip's.
+fn ip_line<'a>(opts: &Options, words: &'a [OsString]) -> Result<Line<'a>, Error> {
+    let hand_over = Line::HandOver { words, known: true };
+    Ok(match object(words)? {
+        Object::Netns(rest) => Line::Netns(command::parse(opts.all, rest)?),
+        listing if show::is_listing(&listing) => match show::parse(opts, &listing)? {
+            Some(show) => Line::Listing { show, words },
+            None => hand_over,
+        },
+        Object::Link(rest) => link::parse(rest)?.map_or(hand_over, Line::Link),
+        Object::Address(rest) => addr::parse(rest)?.map_or(hand_over, Line::Address),
+        Object::Other { known } => Line::HandOver { words, known },
+    })
 }
 
 /// iproute2's `matches()`: a non-empty prefix of the full word.
@@ -181,10 +190,11 @@ mod tests {
     fn a_line_is_one_of_four_things() {
         let line = |prog, words: &[&str]| {
             let words = os(words);
-            match parse_line(prog, false, &words, false).unwrap() {
+            match parse_line(prog, &Options::default(), &words, false).unwrap() {
                 Line::Netns(_) => "netns",
                 Line::Link(_) => "link",
                 Line::Address(_) => "address",
+                Line::Listing { .. } => "listing",
                 Line::HandOver { known: true, .. } => "hand over",
                 Line::HandOver { known: false, .. } => "unknown",
             }
@@ -192,15 +202,16 @@ mod tests {
         assert_eq!(line(Prog::Netns, &["add", "x"]), "netns");
         assert_eq!(line(Prog::Ip, &["netns", "add", "x"]), "netns");
         assert_eq!(line(Prog::Ip, &["l", "add", "v0", "type", "veth"]), "link");
-        assert_eq!(line(Prog::Ip, &["l", "show"]), "hand over");
+        assert_eq!(line(Prog::Ip, &["l", "show"]), "listing");
+        assert_eq!(line(Prog::Ip, &["l", "show", "group", "0"]), "hand over");
         assert_eq!(line(Prog::Ip, &["a", "add", "198.18.0.1/24", "dev", "v0"]), "address");
         assert_eq!(line(Prog::Ip, &["route"]), "hand over");
         assert_eq!(line(Prog::Ip, &["bogus"]), "unknown");
         let batch_line = os(&["netns", "add", "x"]);
         assert_eq!(
-            parse_line(Prog::Netns, false, &batch_line, true).unwrap(),
+            parse_line(Prog::Netns, &Options::default(), &batch_line, true).unwrap(),
             Line::Netns(Command::Add("x".into()))
         );
-        assert!(parse_line(Prog::Netns, false, &batch_line, false).is_err());
+        assert!(parse_line(Prog::Netns, &Options::default(), &batch_line, false).is_err());
     }
 }

@@ -54,15 +54,20 @@ enum Opt {
     All,
 }
 
-fn option(opt: &OsStr) -> Option<Opt> {
+/// The option a word (without its second dash) stands for, as ip spells it in full: `-brief`
+/// for `-br`, `=-4` for `-4`, `-color` for any of its forms.
+pub fn option_name(opt: &OsStr) -> Option<&'static str> {
     if is_color(opt) {
-        return Some(Opt::Other);
+        return Some("-color");
     }
-    let name = OPTIONS.split(' ').find(|name| match name.strip_prefix('=') {
+    OPTIONS.split(' ').find(|name| match name.strip_prefix('=') {
         Some(exact) => opt.as_bytes() == exact.as_bytes(),
         None => matches(opt, name),
-    })?;
-    Some(match name {
+    })
+}
+
+fn option(opt: &OsStr) -> Option<Opt> {
+    Some(match option_name(opt)? {
         "-loops" => Opt::Value("loops count"),
         "-family" => Opt::Family,
         "-Version" => Opt::Version,

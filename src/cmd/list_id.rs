@@ -7,6 +7,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::error::{Error, Kernel};
 use crate::json::{Array, Value};
 use crate::netlink::{self, Failure, Peer};
+use crate::nsids;
 use crate::out::{self, push_decimal};
 
 use super::Ctx;
@@ -14,8 +15,9 @@ use super::Ctx;
 pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Error> {
     let mut rtnl = netlink::open()?;
     let mut named = Vec::new();
-    if let Some(listing) = super::list::listing()? {
-        let ids = super::list::ids(&mut rtnl, &listing)?;
+    if let Some(listing) = nsids::listing()? {
+        let (ids, warnings) = nsids::ids(&mut rtnl, &listing)?;
+        super::warn_all(&warnings);
         named = ids.into_iter().zip(listing.names).collect();
     }
     let (peers, failure) = match nsid {

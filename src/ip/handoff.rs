@@ -49,7 +49,6 @@ pub struct SystemIp {
     path: PathBuf,
     argv: Vec<OsString>,
     /// Busybox's applet rather than iproute2's ip: it lacks what we then do ourselves.
-    #[allow(dead_code)]
     pub busybox: bool,
 }
 

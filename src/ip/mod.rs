@@ -1,13 +1,19 @@
 //! The ip front: under the name `ip`, the link and address commands a busybox system cannot
-//! do (carried out here over rtnetlink), and everything else handed to the system's ip.
+//! do (carried out here over rtnetlink), the link and address listings busybox's ip lacks,
+//! and everything else handed to the system's ip.
 
 mod addr;
 mod handoff;
 mod link;
+mod msg;
+mod out;
+mod print;
+mod show;
 
 pub use addr::run as address;
 pub use handoff::run as hand_over;
 pub use link::run as link;
+pub use show::run as listing;
 
 use netlink_packet_core::NetlinkMessage;
 

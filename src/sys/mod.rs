@@ -369,5 +369,24 @@ pub fn exec_path() -> Option<&'static OsStr> {
     (!path.is_null()).then(|| OsStr::from_bytes(unsafe { CStr::from_ptr(path) }.to_bytes()))
 }
 
+/// The transmit queue length of a link (ioctl SIOCGIFTXQLEN on an inet socket): `None` when
+/// there is no such socket to ask through.
+pub fn txqlen(name: &[u8]) -> Option<io::Result<i32>> {
+    // SAFETY: plain socket(2) call; the result is checked and owned right away.
+    let fd =
+        check(unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) });
+    // SAFETY: `fd` was just returned by socket(2) and nothing else owns it.
+    let sock = unsafe { OwnedFd::from_raw_fd(fd.ok()?) };
+    // struct ifreq: the name (NUL-terminated, at most 15 bytes), then the queue length.
+    let mut ifreq = [0u8; 40];
+    let len = name.len().min(15);
+    ifreq[..len].copy_from_slice(&name[..len]);
+    // SAFETY: `ifreq` is as large as struct ifreq and valid for writes for the whole call.
+    let done = check(unsafe {
+        libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFTXQLEN as _, ifreq.as_mut_ptr())
+    });
+    Some(done.map(|_| i32::from_ne_bytes([ifreq[16], ifreq[17], ifreq[18], ifreq[19]])))
+}
+
 pub mod arena;
 pub mod start;

@@ -296,14 +296,20 @@ fn busybox_takes_over_when_there_is_no_other_ip() {
             cmd.env("PATH", path);
             sb.output(cmd, None)
         };
-        let shown = run("/run/busybox-bin", &["link", "show", "lo"]);
+        // Listings are ours where busybox is the system's ip (show.rs); routes are busybox's.
+        let steps = [
+            run("/run/busybox-bin", &["link", "set", "lo", "up"]),
+            run("/run/busybox-bin", &["route", "add", "198.18.0.0/24", "dev", "lo"]),
+        ];
+        assert!(steps.iter().all(|s| s.status == Status::Code(0)), "{steps:?}");
+        let shown = run("/run/busybox-bin", &["route", "show"]);
         assert_eq!(shown.status, Status::Code(0), "{shown:?}");
-        assert!(shown.out_str().contains("lo: <LOOPBACK"), "busybox's ip showed lo: {shown:?}");
-        let nothing = run("/run/empty", &["link", "show", "lo"]);
+        assert!(shown.out_str().contains("198.18.0.0/24 dev lo"), "busybox's ip: {shown:?}");
+        let nothing = run("/run/empty", &["route", "show"]);
         assert_eq!(nothing.status, Status::Code(1));
         assert_eq!(
             nothing.err_str(),
-            "Object \"link\" is for the system's ip, and there is no other ip or busybox on PATH.\n"
+            "Object \"route\" is for the system's ip, and there is no other ip or busybox on PATH.\n"
         );
         // A veth pair with named ends is ours to make, with or without busybox.
         let made = run(

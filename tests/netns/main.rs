@@ -38,5 +38,6 @@ mod old_kernels;
 mod planted;
 mod robustness;
 mod seeds;
+mod show;
 mod silent_errors;
 mod walkthrough;
