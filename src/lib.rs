@@ -16,10 +16,12 @@ mod execvp;
 pub mod fuzz;
 mod ip;
 mod json;
+mod mountinfo;
 mod netlink;
 mod netns;
 mod out;
 mod paths;
+mod session;
 mod sys;
 
 use std::ffi::{OsStr, OsString};
@@ -33,6 +35,7 @@ pub use sys::start::Args;
 
 use cli::{Batch, Line, Options, Start};
 use error::Error;
+use session::Session;
 
 /// Everything after the program name, run: the exit status.
 pub fn main(prog: Prog, args: &[OsString]) -> u8 {
@@ -61,18 +64,26 @@ fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
     }
     match &opts.batch {
         Some(file) => batch(prog, &opts, file),
-        None => dispatch(cli::parse_line(prog, opts.all, words, false)?, &opts, false),
+        None => {
+            let line = cli::parse_line(prog, opts.all, words, false)?;
+            dispatch(line, &opts, false, &mut Session::default())
+        }
     }
 }
 
 /// One parsed line, to the code that carries it out.
-fn dispatch(line: Line<'_>, opts: &Options, batch: bool) -> Result<(), Error> {
+fn dispatch(
+    line: Line<'_>,
+    opts: &Options,
+    batch: bool,
+    session: &mut Session,
+) -> Result<(), Error> {
     match line {
         Line::Netns(command) => {
-            cmd::run(command, &cmd::Ctx { json: opts.json, pretty: opts.pretty, batch })
+            cmd::run(command, &cmd::Ctx { json: opts.json, pretty: opts.pretty, batch }, session)
         }
-        Line::Link(command) => ip::link(command),
-        Line::Address(command) => ip::address(command),
+        Line::Link(command) => ip::link(command, session),
+        Line::Address(command) => ip::address(command, session),
         Line::HandOver { words, known } => ip::hand_over(opts, words, batch, known),
     }
 }
@@ -86,6 +97,7 @@ fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
     };
     let input = input.map_err(|e| Error::BatchOpen(file.to_owned(), e))?;
     let mut lines = Batch::new(BufReader::new(input));
+    let mut session = Session::default();
     let mut failed = false;
     loop {
         let words = match lines.next_command() {
@@ -102,7 +114,7 @@ fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
             continue;
         }
         let outcome = cli::parse_line(prog, opts.all, &words, true)
-            .and_then(|line| dispatch(line, opts, true));
+            .and_then(|line| dispatch(line, opts, true, &mut session));
         let Err(err) = outcome else { continue };
         if err.ends_batch() {
             return Err(err);

@@ -3,18 +3,19 @@
 use std::ffi::OsStr;
 
 use crate::error::Error;
-use crate::netns::{RunDir, Source};
+use crate::netns::Source;
+use crate::session::Session;
 
-pub fn run(name: &OsStr) -> Result<(), Error> {
-    bind(name, Source::New)
+pub fn run(session: &mut Session, name: &OsStr) -> Result<(), Error> {
+    bind(session, name, Source::New)
 }
 
-pub fn attach(name: &OsStr, pid: i32) -> Result<(), Error> {
-    bind(name, Source::Pid(pid))
+pub fn attach(session: &mut Session, name: &OsStr, pid: i32) -> Result<(), Error> {
+    bind(session, name, Source::Pid(pid))
 }
 
-fn bind(name: &OsStr, source: Source) -> Result<(), Error> {
-    let (dir, warning) = RunDir::prepare()?;
+fn bind(session: &mut Session, name: &OsStr, source: Source) -> Result<(), Error> {
+    let (dir, warning) = session.run_dir()?.lock()?;
     super::warn_all(warning.as_slice());
     dir.bind(name, source)
 }

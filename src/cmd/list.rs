@@ -10,15 +10,16 @@ use crate::json::{Array, Value};
 use crate::netlink::{self, Rtnl};
 use crate::netns::{self, Listing};
 use crate::out::{self, push_decimal};
+use crate::session::Session;
 
 use super::Ctx;
 
-pub fn run(ctx: &Ctx) -> Result<(), Error> {
+pub fn run(ctx: &Ctx, session: &mut Session) -> Result<(), Error> {
     // As with ip, no run directory (or none readable) lists nothing, not even `[]`.
     let Ok(Some(listing)) = netns::listing() else {
         return Ok(());
     };
-    let ids = ids(&mut netlink::open()?, &listing)?;
+    let ids = ids(session.rtnl()?, &listing)?;
     let entries = listing.names.iter().zip(ids);
     let text = if ctx.json {
         let mut array = Array::new(ctx.pretty);

@@ -81,28 +81,50 @@ pub fn openat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<std::fs::
     Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
 }
 
-/// What fstatat(2) tells of a file, links followed: its device, inode and mode.
+/// Creates the file `path`, which must not exist yet (O_EXCL: not even as a link), with `mode`
+/// (less the umask), and closes it again.
+pub fn create_new(path: &Path, mode: libc::mode_t) -> io::Result<()> {
+    let path = c_path(path)?;
+    let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC;
+    // SAFETY: `path` is NUL-terminated and outlives the call.
+    let fd = check(unsafe { libc::openat(libc::AT_FDCWD, path.as_ptr(), flags, mode) })?;
+    // SAFETY: `fd` was just opened and nothing else owns it; dropping it closes it.
+    drop(unsafe { OwnedFd::from_raw_fd(fd) });
+    Ok(())
+}
+
+/// What fstatat(2) tells of a file: its device, inode, mode and size.
 pub struct Stat {
     pub dev: u64,
     pub ino: u64,
     pub mode: u32,
+    pub size: u64,
 }
 
 /// fstatat(2) of `name` relative to `dir` (or with `None`, as stat(2) takes it); an empty
 /// `name` is `dir` itself.
 pub fn stat(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<Stat> {
-    let name = c_bytes(name)?;
     let (dir, flags) = match dir {
         Some(dir) => (dir.as_raw_fd(), libc::AT_EMPTY_PATH),
         None => (libc::AT_FDCWD, 0),
     };
+    fstatat(dir, name, flags)
+}
+
+/// lstat(2): the entry `path` itself, a link not followed.
+pub fn lstat(path: &Path) -> io::Result<Stat> {
+    fstatat(libc::AT_FDCWD, path.as_os_str(), libc::AT_SYMLINK_NOFOLLOW)
+}
+
+fn fstatat(dir: libc::c_int, name: &OsStr, flags: libc::c_int) -> io::Result<Stat> {
+    let name = c_bytes(name)?;
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
-    // stays open for the call.
+    // is AT_FDCWD or a descriptor our caller keeps open for the call.
     check(unsafe { libc::fstatat(dir, name.as_ptr(), st.as_mut_ptr(), flags) })?;
     // SAFETY: fstatat succeeded, so it filled `st`.
     let st = unsafe { st.assume_init() };
-    Ok(Stat { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode })
+    Ok(Stat { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode, size: st.st_size as u64 })
 }
 
 /// Whether the file system holding `path` is mounted read-only (statvfs's ST_RDONLY).
@@ -221,6 +243,67 @@ pub fn waitpid(pid: libc::pid_t) -> io::Result<Exit> {
         Ok(Exit::Signal(libc::WTERMSIG(status)))
     } else {
         Ok(Exit::Code(libc::WEXITSTATUS(status)))
+    }
+}
+
+/// The stack of a child that shares our memory (see `clone_bind`). Its own, because our frames
+/// are in use on ours; its work is a few calls deep, so a few KiB leave room even for a debug
+/// build.
+#[repr(C, align(16))]
+struct ChildStack([std::mem::MaybeUninit<u8>; 16 * 1024]);
+
+/// What the child of `clone_bind` reads: two paths, made before it starts.
+struct BindPaths {
+    source: CString,
+    target: CString,
+}
+
+/// clone(2) of a child in new namespaces (`namespaces`: CLONE_NEW* flags) that makes one bind
+/// mount, of `source` onto `target`, and exits: 0, or the mount's errno. From inside the new
+/// namespaces, `/proc/self/ns/net` is the new network namespace, so binding it names it, and
+/// our process never leaves its own. Returns the child's pid, to be waited for: it has exited
+/// by then. An error is clone's own: the namespaces could not be made (or the process).
+///
+/// The child is a process of its own (no CLONE_THREAD: netns stays single-threaded) that shares
+/// our memory (CLONE_VM) instead of copying it, which is what a fork costs; we are stopped until
+/// it has exited (CLONE_VFORK). Why that is sound:
+/// - Nothing of ours runs while the child does, so nothing it touches can race with us.
+/// - It runs on a stack of its own, `stack` below, which we do not use while stopped and which
+///   outlives it: we return only once it has exited.
+/// - It only reads `paths`, built before it starts, and makes raw system calls: mount(2), then
+///   exit(2) through clone's own return. It allocates nothing, takes no lock, touches no buffer
+///   or state of std's, and unwinds nothing (it cannot panic). The one thing it writes besides
+///   its stack is errno, through our thread pointer, which it shares: into our errno, which
+///   nothing of ours reads after clone has succeeded.
+/// - netns installs no signal handler (see start.rs), so no handler of ours can run in the
+///   child over our memory; a signal that kills the child kills it alone.
+pub fn clone_bind(
+    namespaces: libc::c_int,
+    source: &OsStr,
+    target: &Path,
+) -> io::Result<libc::pid_t> {
+    let paths = BindPaths { source: c_bytes(source)?, target: c_path(target)? };
+    let mut stack = ChildStack([std::mem::MaybeUninit::uninit(); 16 * 1024]);
+    // Stacks grow down on every architecture netns builds for.
+    let top = stack.0.as_mut_ptr_range().end.cast::<libc::c_void>();
+    let flags = namespaces | libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD;
+    let arg = (&raw const paths).cast_mut().cast::<libc::c_void>();
+    // SAFETY: see above: `bind_child` only reads `paths` and makes system calls, on `stack`,
+    // while we are stopped; both live until we return, which is after the child has exited.
+    check(unsafe { libc::clone(bind_child, top, flags, arg) })
+}
+
+/// The child of `clone_bind`: the bind mount, and its errno as the exit status.
+extern "C" fn bind_child(paths: *mut libc::c_void) -> libc::c_int {
+    // SAFETY: `clone_bind` passes its `BindPaths`, alive and unchanged until we have exited.
+    let paths = unsafe { &*paths.cast::<BindPaths>() };
+    let (source, target) = (paths.source.as_ptr(), paths.target.as_ptr());
+    let null = std::ptr::null();
+    // SAFETY: both paths are NUL-terminated; a bind mount reads no type and no data.
+    match unsafe { libc::mount(source, target, null, libc::MS_BIND, null.cast()) } {
+        0 => 0,
+        // SAFETY: errno is read through our thread pointer, the parent's (see `clone_bind`).
+        _ => unsafe { *libc::__errno_location() },
     }
 }
 
