@@ -19,12 +19,16 @@ mod add;
 mod all_exec;
 #[path = "netns/batch.rs"]
 mod batch;
+#[path = "netns/crash.rs"]
+mod crash;
 #[path = "netns/delete.rs"]
 mod delete;
 #[path = "netns/dispatch.rs"]
 mod dispatch;
 #[path = "netns/exec.rs"]
 mod exec;
+#[path = "netns/faults.rs"]
+mod faults;
 #[path = "netns/identify.rs"]
 mod identify;
 #[path = "netns/link.rs"]
