@@ -47,5 +47,7 @@ mod netns_option;
 mod robustness;
 #[path = "netns/seeds.rs"]
 mod seeds;
+#[path = "netns/session.rs"]
+mod session;
 #[path = "netns/walkthrough.rs"]
 mod walkthrough;

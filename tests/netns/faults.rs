@@ -447,7 +447,7 @@ fn own_group(sc: &Scenario) -> Result<(), String> {
 
 /// Runs `cmd` to its end, for 30 s at most: then its process group is killed, and that is a
 /// failure of the test.
-fn bounded(mut cmd: Command) -> Observed {
+pub fn bounded(mut cmd: Command) -> Observed {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning {cmd:?}: {e}"));
     let pid = child.id();
