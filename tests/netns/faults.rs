@@ -36,6 +36,8 @@ struct Scenario {
     via: Via,
     /// The command (iproute2 form); `PID` stands for a process in namespace `a`.
     argv: &'static [&'static str],
+    /// The batch file `F`, for a command that reads one.
+    batch: Option<&'static str>,
     /// The run directory's names once the command has done its work.
     names: &'static [&'static str],
     /// Whether the work is done, in which case the next run is not the command again (a
@@ -62,6 +64,7 @@ fn under_faults(
         setup,
         via: Via::Netns,
         argv,
+        batch: None,
         names: &[],
         done: None,
         may_leave_plain: false,
@@ -149,6 +152,13 @@ fn set() {
     );
 }
 
+/// In a batch, the run directory is set up by the first add and kept, and each add locked.
+#[test]
+fn add_in_a_batch() {
+    let batch = under_faults(A, &["-b", "F"]).leaves(&["a", "x"], |_| is_ns("x"));
+    both(Scenario { via: Via::Ip, batch: Some("netns add x\n"), ..batch });
+}
+
 #[test]
 fn link_into_a_namespace() {
     let argv = &["link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", "a"];
@@ -214,6 +224,12 @@ fn inject_each_step(sc: &Scenario) -> Vec<String> {
     let mut problems = Vec::new();
     for (call, count) in &steps {
         for n in 1..=*count {
+            if sc.batch.is_some() && (call.as_str(), n) == ("read", 1) {
+                // Reading the batch file. A read error ends the batch as its end does, with
+                // status 0 and nothing said, as in ip; issue 12 (errors that pass in silence)
+                // makes it an error, and this exception can go with that change.
+                continue;
+            }
             for fault in faults(call) {
                 let found =
                     in_sandbox(Subject::Ours, false, |sb| try_fault(sb, sc, call, n, fault));
@@ -231,6 +247,9 @@ fn stage(sb: &mut Sandbox, sc: &Scenario) -> Vec<OsString> {
         sandbox::mount(None, "/run", None, libc::MS_SHARED, None).expect("making /run shared");
     }
     sc.setup.iter().for_each(|argv| sb.ok(argv));
+    if let Some(batch) = sc.batch {
+        fs::write(format!("{WORK}/F"), batch).expect("writing the batch file");
+    }
     let pid = sc.argv.contains(&"PID").then(|| sb.sleeper("a").to_string());
     sc.argv
         .iter()
@@ -291,9 +310,9 @@ fn try_fault(sb: &mut Sandbox, sc: &Scenario, call: &str, n: u32, fault: Fault) 
 
 /// How the faulted command ended.
 fn outcome(seen: &Observed, fault: Fault) -> Result<(), String> {
-    // iproute2 ends some messages with a blank line.
+    // iproute2 ends some messages with a blank line, and a batch adds where it failed.
     let text = seen.err_str();
-    let line = text.trim_end_matches('\n');
+    let line = text.trim_end_matches("Command failed F:1\n").trim_end_matches('\n');
     let one_line = !line.is_empty() && !line.contains('\n') && !text.contains("panicked");
     let fine = match (seen.status, fault) {
         (Status::Signal(libc::SIGKILL), Fault::Kill) => true,
