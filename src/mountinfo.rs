@@ -1,5 +1,6 @@
-//! What /proc/self/mountinfo tells of the run directory: whether it is a mount point of its
-//! own, and whether that mount is shared in a peer group of its own or in its parent's.
+//! What the kernel tells of the run directory's mount (statmount, or /proc/self/mountinfo on
+//! kernels before 6.8): whether it is a mount point of its own, and whether that mount is
+//! shared in a peer group of its own or in its parent's.
 //!
 //! Setting the run directory up takes three mount calls (bind it onto itself, make it private,
 //! make it shared), and a run killed between them (an OOM kill, a power cut at boot) leaves it
@@ -29,14 +30,44 @@ pub enum Setup {
     Bind,
 }
 
-/// The setup the directory open at `dir` needs, as our mountinfo tells it; an error where there
-/// is no /proc (an empty chroot).
+/// The setup the directory open at `dir` needs: asked of the kernel by mount id where it can
+/// say (Linux 6.8), else read from our mountinfo; an error where there is no /proc either (an
+/// empty chroot on an older kernel).
 pub fn read(dir: BorrowedFd<'_>) -> io::Result<Setup> {
-    // The kernel's own name for it, as mountinfo spells it: relative to our root, links
-    // (/var/run -> /run) resolved.
-    let path = fs::read_link(format!("/proc/self/fd/{}", dir.as_raw_fd()))?;
-    let info = sys::openat(None, OsStr::new("/proc/self/mountinfo"))?;
-    setup(BufReader::new(info), path.as_os_str().as_bytes())
+    by_mount_id(dir).or_else(|_| {
+        // The kernel's own name for it, as mountinfo spells it: relative to our root, links
+        // (/var/run -> /run) resolved.
+        let path = fs::read_link(format!("/proc/self/fd/{}", dir.as_raw_fd()))?;
+        let info = sys::openat(None, OsStr::new("/proc/self/mountinfo"))?;
+        setup(BufReader::new(info), path.as_os_str().as_bytes())
+    })
+}
+
+/// The same facts as mountinfo's, from statx and statmount: a few calls, where mountinfo is a
+/// line of text for every mount (hundreds on a container host) to be made and read.
+fn by_mount_id(dir: BorrowedFd<'_>) -> io::Result<Setup> {
+    let (id, mount_point) = sys::statx_mount(dir)?;
+    if !mount_point {
+        return Ok(Setup::Bind);
+    }
+    let mount = sys::statmount(id)?;
+    // A parent out of our sight (above a chroot's root) shares no group we could see.
+    let parent_group = sys::statmount(mount.parent).ok().and_then(|parent| parent.group);
+    decide(mount.group, parent_group, || sys::has_submounts(id))
+}
+
+/// The setup of a mount point from its peer group (if shared), its parent's, and whether it
+/// holds namespaces (asked only when it matters).
+fn decide(
+    group: Option<u64>,
+    parent_group: Option<u64>,
+    holds_namespaces: impl FnOnce() -> io::Result<bool>,
+) -> io::Result<Setup> {
+    Ok(match group {
+        None => Setup::Share,
+        Some(group) if Some(group) == parent_group && !holds_namespaces()? => Setup::Separate,
+        Some(_) => Setup::Done,
+    })
 }
 
 /// What one mountinfo line says that matters here.
@@ -47,7 +78,7 @@ struct Mount<'a> {
     /// As mountinfo writes it: see `escape`.
     point: &'a [u8],
     /// The peer group, if the mount is shared.
-    group: Option<u32>,
+    group: Option<u64>,
 }
 
 /// The setup the directory at `dir` needs (its path as the kernel writes it, relative to our
@@ -64,8 +95,8 @@ struct Mount<'a> {
 /// the last of them has been deleted.
 pub fn setup(lines: impl BufRead, dir: &[u8]) -> io::Result<Setup> {
     let dir = escape(dir);
-    let mut groups: Vec<(u32, Option<u32>)> = Vec::new();
-    let mut top: Option<(u32, u32, Option<u32>)> = None;
+    let mut groups: Vec<(u32, Option<u64>)> = Vec::new();
+    let mut top: Option<(u32, u32, Option<u64>)> = None;
     let mut holds_namespaces = false;
     for line in lines.split(b'\n') {
         let line = line?;
@@ -81,11 +112,7 @@ pub fn setup(lines: impl BufRead, dir: &[u8]) -> io::Result<Setup> {
     }
     let Some((_, parent, group)) = top else { return Ok(Setup::Bind) };
     let parent_group = groups.iter().find(|(id, _)| *id == parent).and_then(|(_, group)| *group);
-    Ok(match group {
-        None => Setup::Share,
-        Some(group) if Some(group) == parent_group && !holds_namespaces => Setup::Separate,
-        Some(_) => Setup::Done,
-    })
+    decide(group, parent_group, || Ok(holds_namespaces))
 }
 
 /// `ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER`.

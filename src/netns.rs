@@ -264,7 +264,7 @@ pub fn make_dir() -> Result<(), Error> {
     }
 }
 
-/// Makes the run directory a shared mount of its own, from whatever state mountinfo shows it
+/// Makes the run directory a shared mount of its own, from whatever state the kernel shows it
 /// in (see `mountinfo`). A directory that is not a mount point yet is bound onto itself, and
 /// made private before shared so that it starts a peer group of its own: joining /run's group
 /// (systemd makes /run shared) would give every namespace two mounts.
@@ -274,7 +274,7 @@ fn make_shared(dir: &File) -> Result<(), Error> {
         mount_propagation(sys::MS_PRIVATE).map_err(Error::MakePrivate)?;
         share()
     };
-    // Without /proc (an empty chroot), only what the mount calls say is known, as for ip.
+    // Without /proc on an older kernel, only what the mount calls say is known, as for ip.
     match mountinfo::read(dir.as_fd()).unwrap_or(Setup::Bind) {
         Setup::Done => Ok(()),
         Setup::Share => share(),

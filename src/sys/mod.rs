@@ -127,6 +127,111 @@ fn fstatat(dir: libc::c_int, name: &OsStr, flags: libc::c_int) -> io::Result<Sta
     Ok(Stat { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode, size: st.st_size as u64 })
 }
 
+/// statx(2) of an open file: the unique id of the mount it is on (Linux 6.8), and whether it is
+/// that mount's root (5.8). An older kernel, which fills in neither, gives ENOSYS.
+pub fn statx_mount(file: BorrowedFd<'_>) -> io::Result<(u64, bool)> {
+    let mut stx = std::mem::MaybeUninit::<libc::statx>::zeroed();
+    let (flags, mask) = (libc::AT_EMPTY_PATH, libc::STATX_MNT_ID_UNIQUE);
+    // SAFETY: the path is an empty NUL-terminated string, `stx` is a statx for the kernel to
+    // fill, and the descriptor is borrowed for the call.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_statx,
+            file.as_raw_fd(),
+            c"".as_ptr(),
+            flags,
+            mask,
+            stx.as_mut_ptr(),
+        )
+    };
+    check(ret as libc::c_int)?;
+    // SAFETY: zeroed to begin with, and statx succeeded.
+    let stx = unsafe { stx.assume_init() };
+    let root = libc::STATX_ATTR_MOUNT_ROOT as u64;
+    if stx.stx_mask & mask == 0 || stx.stx_attributes_mask & root == 0 {
+        return Err(io::Error::from_raw_os_error(libc::ENOSYS));
+    }
+    Ok((stx.stx_mnt_id, stx.stx_attributes & root != 0))
+}
+
+/// What statmount(2) tells of a mount's propagation (linux/mount.h's STATMOUNT_MNT_BASIC).
+pub struct MountBasic {
+    pub parent: u64,
+    /// The peer group, if the mount is shared.
+    pub group: Option<u64>,
+}
+
+/// statmount(2) and listmount(2) (Linux 6.8): their numbers, the same on every architecture
+/// but those whose numbers start higher (MIPS's ABIs).
+#[cfg(not(any(
+    target_arch = "mips",
+    target_arch = "mips32r6",
+    target_arch = "mips64",
+    target_arch = "mips64r6"
+)))]
+const SYS_STATMOUNT: libc::c_long = 457;
+#[cfg(any(target_arch = "mips", target_arch = "mips32r6"))]
+const SYS_STATMOUNT: libc::c_long = 4457;
+#[cfg(any(target_arch = "mips64", target_arch = "mips64r6"))]
+const SYS_STATMOUNT: libc::c_long = 5457;
+const SYS_LISTMOUNT: libc::c_long = SYS_STATMOUNT + 1;
+
+/// linux/mount.h's struct mnt_id_req, in its first form, which every kernel with the calls
+/// takes: its size, a spare word, the mount's id, and a parameter.
+#[repr(C)]
+struct MountIdReq {
+    size: u32,
+    spare: u32,
+    mnt_id: u64,
+    param: u64,
+}
+
+/// linux/mount.h's struct statmount, up to the fields STATMOUNT_MNT_BASIC fills.
+#[repr(C)]
+#[derive(Default)]
+struct Statmount {
+    size: u32,
+    mnt_opts: u32,
+    mask: u64,
+    sb_dev: [u32; 2],
+    sb_magic: u64,
+    sb_flags: u32,
+    fs_type: u32,
+    mnt_id: u64,
+    mnt_parent_id: u64,
+    mnt_ids_old: [u32; 2],
+    mnt_attr: u64,
+    mnt_propagation: u64,
+    mnt_peer_group: u64,
+    mnt_master: u64,
+    propagate_from: u64,
+}
+
+/// statmount(2) of the mount with unique id `id`: its parent and its peer group.
+pub fn statmount(id: u64) -> io::Result<MountBasic> {
+    const STATMOUNT_MNT_BASIC: u64 = 2;
+    let req = MountIdReq { size: 24, spare: 0, mnt_id: id, param: STATMOUNT_MNT_BASIC };
+    let mut buf = Statmount::default();
+    let size = std::mem::size_of::<Statmount>();
+    // SAFETY: `req` is a request of the size it says, and `buf` has room for `size` bytes.
+    let ret = unsafe { libc::syscall(SYS_STATMOUNT, &req, &mut buf, size, 0) };
+    check(ret as libc::c_int)?;
+    if buf.mask & STATMOUNT_MNT_BASIC == 0 {
+        return Err(io::Error::from_raw_os_error(libc::ENOSYS));
+    }
+    let shared = buf.mnt_propagation & libc::MS_SHARED != 0;
+    Ok(MountBasic { parent: buf.mnt_parent_id, group: shared.then_some(buf.mnt_peer_group) })
+}
+
+/// listmount(2): whether anything is mounted on the mount with unique id `id`.
+pub fn has_submounts(id: u64) -> io::Result<bool> {
+    let req = MountIdReq { size: 24, spare: 0, mnt_id: id, param: 0 };
+    let mut first = 0u64;
+    // SAFETY: `req` is a request of the size it says, and `first` has room for one id.
+    let ret = unsafe { libc::syscall(SYS_LISTMOUNT, &req, &mut first, 1usize, 0) };
+    Ok(check(ret as libc::c_int)? > 0)
+}
+
 /// Whether the file system holding `path` is mounted read-only (statvfs's ST_RDONLY).
 pub fn statvfs_read_only(path: &Path) -> io::Result<bool> {
     let path = c_path(path)?;
