@@ -5,7 +5,8 @@
 //!
 //! A run, top to bottom: start-up hardening; the global options (`cli`); then one command line,
 //! or a batch file's lines, each parsed once into a `cli::Line` and dispatched once: a netns
-//! command to `cmd`, a link or address command or a hand-over to the system's ip to `ip`.
+//! command to `cmd`, a link or address command or a hand-over to the system's ip to `ip`. What
+//! the lines of a run share (the run directory set up, the netlink socket) is its `Session`.
 
 mod child;
 mod cli;
