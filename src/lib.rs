@@ -6,7 +6,8 @@
 //! A run, top to bottom: start-up hardening (stand-ins for closed standard descriptors, RELRO);
 //! the global options (`cli`); then one command line, or a batch file's lines, each parsed once
 //! into a `cli::Line` and dispatched once: a netns command to `cmd`, a link or address command
-//! or a hand-over to the system's ip to `ip`.
+//! or a hand-over to the system's ip to `ip`. What the lines of a run share (the run directory
+//! set up, the netlink socket) is its `Session`.
 
 mod child;
 mod cli;
@@ -17,11 +18,13 @@ mod execvp;
 pub mod fuzz;
 mod ip;
 mod json;
+mod mountinfo;
 mod netlink;
 mod netns;
 mod nsids;
 mod out;
 mod paths;
+mod session;
 mod sys;
 
 use std::ffi::{OsStr, OsString};
@@ -35,6 +38,7 @@ pub use sys::start::Args;
 
 use cli::{Batch, Line, Options, Start};
 use error::Error;
+use session::Session;
 
 /// Everything after the program name, run: the exit status.
 pub fn main(prog: Prog, args: &[OsString]) -> u8 {
@@ -66,18 +70,26 @@ fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
     }
     match &opts.batch {
         Some(file) => batch(prog, &opts, file),
-        None => dispatch(cli::parse_line(prog, &opts, words, false)?, &opts, false),
+        None => {
+            let line = cli::parse_line(prog, &opts, words, false)?;
+            dispatch(line, &opts, false, &mut Session::default())
+        }
     }
 }
 
 /// One parsed line, to the code that carries it out.
-fn dispatch(line: Line<'_>, opts: &Options, batch: bool) -> Result<(), Error> {
+fn dispatch(
+    line: Line<'_>,
+    opts: &Options,
+    batch: bool,
+    session: &mut Session,
+) -> Result<(), Error> {
     match line {
         Line::Netns(command) => {
-            cmd::run(command, &cmd::Ctx { json: opts.json, pretty: opts.pretty, batch })
+            cmd::run(command, &cmd::Ctx { json: opts.json, pretty: opts.pretty, batch }, session)
         }
-        Line::Link(command) => ip::link(command),
-        Line::Address(command) => ip::address(command),
+        Line::Link(command) => ip::link(command, session),
+        Line::Address(command) => ip::address(command, session),
         Line::Listing { show, words } => ip::listing(&show, opts, words, batch),
         Line::HandOver { words, known } => ip::hand_over(opts, words, batch, known),
     }
@@ -92,13 +104,14 @@ fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
     };
     let input = input.map_err(|e| Error::BatchOpen(file.to_owned(), e))?;
     let mut lines = Batch::new(BufReader::new(input));
+    let mut session = Session::default();
     let mut failed = false;
     loop {
         let outcome = match lines.next_command() {
             Ok(None) => break,
             Ok(Some(words)) if words.is_empty() => continue,
             Ok(Some(words)) => cli::parse_line(prog, opts, &words, true)
-                .and_then(|line| dispatch(line, opts, true)),
+                .and_then(|line| dispatch(line, opts, true, &mut session)),
             // iproute2 says so, and stops reading as at the end of the file.
             Err(Error::MissingContinuation) => {
                 error::warn(&Error::MissingContinuation);

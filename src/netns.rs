@@ -9,8 +9,8 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::child::{self, Ended};
 use crate::error::Error;
+use crate::mountinfo::{self, Setup};
 use crate::paths::RUN_DIR;
 use crate::sys::{self, Dir, Exit};
 
@@ -181,43 +181,77 @@ pub fn refuse_without_netns(name: &OsStr) -> Result<(), Error> {
     Ok(())
 }
 
-/// The run directory, created and made a shared mount, and locked for as long as this lives.
+/// The run directory, made and open; brought to a shared mount of its own under the lock,
+/// once per run (a batch's lines share one run), and locked for each add.
 ///
 /// Shared, because a namespace stays alive while any mount namespace still holds its bind
 /// mount: with a shared run directory, `delete`'s unmount reaches every copy and the namespace
 /// is really freed. Locked, because parallel first-time setups (boot units each adding a
 /// namespace) used to bind the directory onto itself over and over until the machine stalled
-/// (Debian bug 949235).
+/// (Debian bug 949235); and held across the add, so that an add that finds a placeholder under
+/// the lock knows that whoever made it has ended (see `Locked::create`). Taken per add and not
+/// per batch, so that another process's add waits for one add, not for a whole batch (whose
+/// lines may run commands that never end).
 pub struct RunDir {
-    _lock: File,
+    dir: File,
+    ready: bool,
 }
 
+/// The run directory, locked for one add until this is dropped (`held`: unless the lock could
+/// not be taken).
+pub struct Locked<'a> {
+    dir: &'a RunDir,
+    held: bool,
+}
+
+/// The mode of a placeholder made under the lock, which tells it from iproute2's (mode 0,
+/// made without the lock): the mark survives every usual umask. Seen on a plain empty file
+/// by an add that holds the lock, it means an add was killed between the file and its bind.
+const PLACEHOLDER: u32 = 0o400;
+
 impl RunDir {
-    /// The run directory, ready, and a warning if it could not be locked: the lock is a
-    /// safeguard, so the caller goes on without it.
-    pub fn prepare() -> Result<(RunDir, Option<Error>), Error> {
+    /// Creates the run directory if need be (with its parents) and opens it; one that is a
+    /// symbolic link is refused.
+    pub fn open() -> Result<RunDir, Error> {
         refuse_linked_run_dir()?;
         make_dir()?;
-        let lock = OpenOptions::new()
+        let dir = OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_DIRECTORY)
             .open(RUN_DIR)
             .map_err(Error::OpenRunDir)?;
-        let warning = lock.lock().err().map(Error::Flock);
-        make_shared()?;
-        Ok((RunDir { _lock: lock }, warning))
+        Ok(RunDir { dir, ready: false })
     }
 
+    /// Locks the run directory for one add, and brings it to its state at the first lock. A
+    /// lock that cannot be taken is a warning: it is a safeguard, so the add goes on without.
+    pub fn lock(&mut self) -> Result<(Locked<'_>, Option<Error>), Error> {
+        let warning = self.dir.lock().err().map(Error::Flock);
+        if !self.ready {
+            if let Err(err) = make_shared(&self.dir) {
+                let _ = self.dir.unlock();
+                return Err(err);
+            }
+            self.ready = true;
+        }
+        Ok((Locked { dir: self, held: warning.is_none() }, warning))
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        if self.held {
+            let _ = self.dir.dir.unlock();
+        }
+    }
+}
+
+impl Locked<'_> {
     /// Binds the namespace that `source` names onto a new entry `name`; on any failure the
     /// entry is gone again.
     pub fn bind(&self, name: &OsStr, source: Source) -> Result<(), Error> {
         let target = path_of(name);
-        OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o000)
-            .open(&target)
-            .map_err(|e| Error::CreateFile(target.clone(), e))?;
+        self.create(&target)?;
         let bound = match &source {
             Source::New => create_bound(name, &target),
             Source::Pid(_) => {
@@ -229,6 +263,35 @@ impl RunDir {
             let _ = remove(name);
         }
         bound
+    }
+
+    /// The placeholder the namespace is bound onto. One that an add killed before its bind
+    /// left behind is taken over (see `reclaim`); anything else in its place is "File exists",
+    /// as in ip.
+    fn create(&self, target: &Path) -> Result<(), Error> {
+        let mode = if self.held { PLACEHOLDER } else { 0 };
+        let created = match sys::create_new(target, mode) {
+            Err(e) if e.raw_os_error() == Some(libc::EEXIST) && self.reclaim(target) => {
+                sys::create_new(target, mode)
+            }
+            other => other,
+        };
+        created.map_err(|e| Error::CreateFile(target.to_owned(), e))
+    }
+
+    /// Removes a placeholder that a killed add left, and says whether it did. Only under the
+    /// lock, and only a placeholder made under it: its add has ended, as we hold the lock now.
+    /// A namespace's mount is never taken for one: a mounted file shows the mount's mode and
+    /// device, and unlink refuses a mount point (EBUSY).
+    fn reclaim(&self, target: &Path) -> bool {
+        if !self.held {
+            return false;
+        }
+        let dir = sys::stat(Some(self.dir.dir.as_fd()), OsStr::new(""), true);
+        let (Ok(file), Ok(dir)) = (sys::lstat(target), dir) else { return false };
+        let placeholder =
+            file.mode == libc::S_IFREG | PLACEHOLDER && file.size == 0 && file.dev == dir.dev;
+        placeholder && fs::remove_file(target).is_ok()
     }
 }
 
@@ -249,36 +312,22 @@ impl Source {
     }
 }
 
-/// The steps of making a namespace for a new name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Create {
-    Unshare,
-    Bind,
-}
-
-impl child::Step for Create {
-    const ALL: &'static [Create] = &[Create::Unshare, Create::Bind];
-}
-
-/// The namespace is made in a forked child, which binds its own namespace and exits: our
-/// process never leaves its namespace, so there is nothing to switch back (`ip` switches back,
-/// and that is what fails inside a user namespace).
+/// The namespace is made by a child that shares our memory, binds its own new namespace and
+/// exits (sys::clone_bind says why that is sound): our process never leaves its namespace, so
+/// there is nothing to switch back (`ip` switches back, and that is what fails inside a user
+/// namespace), and nothing of our process is copied, which a fork would do for every add. The
+/// child's exit status is the bind's errno.
 fn create_bound(name: &OsStr, target: &Path) -> Result<(), Error> {
     let source = Source::New.path();
-    let ended = child::run(|| {
-        sys::unshare(sys::CLONE_NEWNET).map_err(|e| (Create::Unshare, e))?;
-        sys::mount(Some(source.as_os_str()), target, None, sys::MS_BIND)
-            .map_err(|e| (Create::Bind, e))
-    })?;
-    match ended {
-        Ended::Exited(Exit::Code(0)) => Ok(()),
-        Ended::Failed(Create::Unshare, err) => Err(Error::Unshare(name.to_owned(), err)),
-        Ended::Failed(Create::Bind, err) => Err(Error::bind(source, target.to_owned(), err)),
+    let pid = sys::clone_bind(sys::CLONE_NEWNET, source.as_os_str(), target)
+        .map_err(|err| Error::Unshare(name.to_owned(), err))?;
+    let errno = match sys::waitpid(pid).map_err(Error::Wait)? {
+        Exit::Code(0) => return Ok(()),
+        Exit::Code(errno) => errno,
         // Killed before it could say why: the work was not done.
-        Ended::Exited(_) => {
-            Err(Error::bind(source, target.to_owned(), io::Error::from_raw_os_error(libc::EINTR)))
-        }
-    }
+        Exit::Signal(_) => libc::EINTR,
+    };
+    Err(Error::bind(source, target.to_owned(), io::Error::from_raw_os_error(errno)))
 }
 
 /// Creates the run directory, and its parents if need be (an initramfs may have no /var/run
@@ -299,26 +348,41 @@ pub fn make_dir() -> Result<(), Error> {
     }
 }
 
-/// Makes the run directory a shared mount of its own. It is bound onto itself first if it is
-/// not a mount point yet, and made private before shared so that it starts a peer group of
-/// its own: joining /run's group (systemd makes /run shared) would give every namespace two
-/// mounts.
-fn make_shared() -> Result<(), Error> {
-    let dir = Path::new(RUN_DIR);
-    let mut bound = false;
-    loop {
-        match sys::mount(None, dir, None, sys::MS_SHARED | sys::MS_REC) {
-            Ok(()) => return Ok(()),
-            Err(e) if e.raw_os_error() == Some(libc::EINVAL) && !bound => {
+/// Makes the run directory a shared mount of its own, from whatever state the kernel shows it
+/// in (see `mountinfo`). A directory that is not a mount point yet is bound onto itself, and
+/// made private before shared so that it starts a peer group of its own: joining /run's group
+/// (systemd makes /run shared) would give every namespace two mounts.
+fn make_shared(dir: &File) -> Result<(), Error> {
+    let share = || mount_propagation(sys::MS_SHARED).map_err(Error::MakeShared);
+    let separate = || {
+        mount_propagation(sys::MS_PRIVATE).map_err(Error::MakePrivate)?;
+        share()
+    };
+    // Without /proc on an older kernel, only what the mount calls say is known, as for ip.
+    match mountinfo::read(dir.as_fd()).unwrap_or(Setup::Bind) {
+        Setup::Done => Ok(()),
+        Setup::Share => share(),
+        Setup::Separate => separate(),
+        // As ip does it, which decides the message too (a user who may not mount is told
+        // that making it shared failed): made shared, and if that says it is no mount point
+        // (EINVAL), first bound onto itself. A setup that fails after the bind takes it back.
+        Setup::Bind => match mount_propagation(sys::MS_SHARED) {
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+                let dir = Path::new(RUN_DIR);
                 sys::mount(Some(dir.as_os_str()), dir, None, sys::MS_BIND | sys::MS_REC)
                     .map_err(Error::BindRunDir)?;
-                sys::mount(None, dir, None, sys::MS_PRIVATE | sys::MS_REC)
-                    .map_err(Error::MakePrivate)?;
-                bound = true;
+                separate().inspect_err(|_| {
+                    let _ = sys::umount2(dir, sys::MNT_DETACH);
+                })
             }
-            Err(e) => return Err(Error::MakeShared(e)),
-        }
+            other => other.map_err(Error::MakeShared),
+        },
     }
+}
+
+/// Changes the run directory's propagation, and its namespaces' with it (MS_REC), as ip does.
+fn mount_propagation(kind: libc::c_ulong) -> io::Result<()> {
+    sys::mount(None, Path::new(RUN_DIR), None, kind | sys::MS_REC)
 }
 
 /// Unbinds and removes a name. The unmount may fail for an entry that is no mount (a stale

@@ -3,19 +3,20 @@
 use std::ffi::OsStr;
 
 use crate::error::Error;
-use crate::netns::{self, RunDir, Source};
+use crate::netns::{self, Source};
+use crate::session::Session;
 
-pub fn run(name: &OsStr) -> Result<(), Error> {
-    bind(name, Source::New)
+pub fn run(session: &mut Session, name: &OsStr) -> Result<(), Error> {
+    bind(session, name, Source::New)
 }
 
-pub fn attach(name: &OsStr, pid: i32) -> Result<(), Error> {
-    bind(name, Source::Pid(pid))
+pub fn attach(session: &mut Session, name: &OsStr, pid: i32) -> Result<(), Error> {
+    bind(session, name, Source::Pid(pid))
 }
 
-fn bind(name: &OsStr, source: Source) -> Result<(), Error> {
+fn bind(session: &mut Session, name: &OsStr, source: Source) -> Result<(), Error> {
     netns::refuse_without_netns(name)?;
-    let (dir, warning) = RunDir::prepare()?;
+    let (dir, warning) = session.run_dir()?.lock()?;
     super::warn_all(warning.as_slice());
     dir.bind(name, source)
 }

@@ -5,18 +5,18 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::error::Error;
 use crate::json::{Array, Value};
-use crate::netlink;
 use crate::nsids;
 use crate::out::{self, push_decimal};
+use crate::session::Session;
 
 use super::Ctx;
 
-pub fn run(ctx: &Ctx) -> Result<(), Error> {
+pub fn run(ctx: &Ctx, session: &mut Session) -> Result<(), Error> {
     // As with ip, no run directory lists nothing, not even `[]`.
     let Some(listing) = nsids::listing()? else {
         return Ok(());
     };
-    let (ids, warnings) = nsids::ids(&mut netlink::open()?, &listing)?;
+    let (ids, warnings) = nsids::ids(session.rtnl()?, &listing)?;
     super::warn_all(&warnings);
     let entries = listing.names.iter().zip(ids);
     let text = if ctx.json {

@@ -6,17 +6,23 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::error::{Error, Kernel};
 use crate::json::{Array, Value};
-use crate::netlink::{self, Failure, Peer};
+use crate::netlink::{Failure, Peer};
 use crate::nsids;
 use crate::out::{self, push_decimal};
+use crate::session::Session;
 
 use super::Ctx;
 
-pub fn run(ctx: &Ctx, target: Option<i32>, nsid: Option<i32>) -> Result<(), Error> {
-    let mut rtnl = netlink::open()?;
+pub fn run(
+    ctx: &Ctx,
+    session: &mut Session,
+    target: Option<i32>,
+    nsid: Option<i32>,
+) -> Result<(), Error> {
+    let rtnl = session.rtnl()?;
     let mut named = Vec::new();
     if let Some(listing) = nsids::listing()? {
-        let (ids, warnings) = nsids::ids(&mut rtnl, &listing)?;
+        let (ids, warnings) = nsids::ids(rtnl, &listing)?;
         super::warn_all(&warnings);
         named = ids.into_iter().zip(listing.names).collect();
     }

@@ -13,6 +13,7 @@ mod set;
 
 use crate::cli::Command;
 use crate::error::{self, Error};
+use crate::session::Session;
 
 /// What every command may need to know about how it was asked for.
 pub struct Ctx {
@@ -23,14 +24,14 @@ pub struct Ctx {
 }
 
 /// Carries out one netns command.
-pub fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
+pub fn run(command: Command, ctx: &Ctx, session: &mut Session) -> Result<(), Error> {
     match command {
-        Command::List => list::run(ctx),
-        Command::ListId { target, nsid } => list_id::run(ctx, target, nsid),
+        Command::List => list::run(ctx, session),
+        Command::ListId { target, nsid } => list_id::run(ctx, session, target, nsid),
         Command::Usage => Err(Error::Usage),
-        Command::Add(name) => add::run(&name),
-        Command::Attach(name, pid) => add::attach(&name, pid),
-        Command::Set(name, nsid) => set::run(&name, nsid),
+        Command::Add(name) => add::run(session, &name),
+        Command::Attach(name, pid) => add::attach(session, &name, pid),
+        Command::Set(name, nsid) => set::run(session, &name, nsid),
         Command::Delete(name) => delete::run(&name),
         Command::DeleteAll => delete::all(),
         Command::Identify(pid) => identify::run(pid.as_deref()),

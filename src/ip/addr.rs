@@ -7,14 +7,15 @@ use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NetlinkMessage};
 use crate::cli::AddAddress;
 use crate::error::Error;
 use crate::netlink::{Raw, attributes, raw};
+use crate::session::Session;
 
 /// The address family in the message's one byte for it.
 const AF_INET: u8 = libc::AF_INET as u8;
 
 /// `ip addr add A.B.C.D/N dev DEV`.
-pub fn run(command: AddAddress) -> Result<(), Error> {
+pub fn run(command: AddAddress, session: &mut Session) -> Result<(), Error> {
     let index = super::link::index_of(command.dev)?;
-    super::send(add(index, command.local, command.prefix))
+    super::send(session, add(index, command.local, command.prefix))
 }
 
 /// `ip addr add LOCAL/PREFIX dev DEV`, DEV being the link with this index.

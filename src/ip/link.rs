@@ -20,20 +20,21 @@ use crate::cli::{LinkCommand, LinkEnd, Namespace};
 use crate::error::Error;
 use crate::netlink::{Raw, VETH_INFO_PEER, attributes as emit, raw};
 use crate::netns;
+use crate::session::Session;
 use crate::sys;
 
 /// `ip link add ... type veth [peer ...]` and `ip link set DEV [netns NS] ...`.
-pub fn run(command: LinkCommand) -> Result<(), Error> {
+pub fn run(command: LinkCommand, session: &mut Session) -> Result<(), Error> {
     // The namespace files named in the request must stay open until it is sent.
     match command {
         LinkCommand::AddVeth { end, peer } => {
             let (end, peer) = (End::resolve(end)?, End::resolve(peer)?);
-            super::send(veth(&end, &peer))
+            super::send(session, veth(&end, &peer))
         }
         LinkCommand::Set { dev, netns, name, up, mtu } => {
             let netns = netns.map(Destination::resolve).transpose()?;
             let index = index_of(dev)?;
-            super::send(set(index, netns.as_ref(), &Change { name, up, mtu }))
+            super::send(session, set(index, netns.as_ref(), &Change { name, up, mtu }))
         }
     }
 }

@@ -18,9 +18,10 @@ pub use show::run as listing;
 use netlink_packet_core::NetlinkMessage;
 
 use crate::error::Error;
-use crate::netlink::{self, Raw};
+use crate::netlink::Raw;
+use crate::session::Session;
 
 /// Sends one request and waits for the kernel's acknowledgement.
-fn send(request: NetlinkMessage<Raw>) -> Result<(), Error> {
-    Ok(netlink::open()?.acknowledged(request)?)
+fn send(session: &mut Session, request: NetlinkMessage<Raw>) -> Result<(), Error> {
+    Ok(session.rtnl()?.acknowledged(request)?)
 }

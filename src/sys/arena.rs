@@ -94,7 +94,7 @@ unsafe impl GlobalAlloc for Arena {
         match self.claim(layout.size(), layout.align()) {
             Some(ptr) => ptr,
             // SAFETY: the caller's layout, passed on.
-            None => unsafe { System.alloc(layout) },
+            None => or_exit(unsafe { System.alloc(layout) }, layout.size()),
         }
     }
 
@@ -113,22 +113,61 @@ unsafe impl GlobalAlloc for Arena {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, size: usize) -> *mut u8 {
         let Some(offset) = self.offset_of(ptr) else {
             // SAFETY: the block came from System with this layout.
-            return unsafe { System.realloc(ptr, layout, size) };
+            return or_exit(unsafe { System.realloc(ptr, layout, size) }, size);
         };
         // The last block grows or shrinks where it is; any other shrinks in place.
         if self.move_end(offset + layout.size(), offset + size) || size <= layout.size() {
             return ptr;
         }
         // SAFETY: the old layout's alignment is valid, and GlobalAlloc's contract makes `size`
-        // a valid size for it.
+        // a valid size for it. The block is never null (see `or_exit`).
         let grown = unsafe { self.alloc(Layout::from_size_align_unchecked(size, layout.align())) };
-        if !grown.is_null() {
-            // SAFETY: both blocks hold at least layout.size() bytes and do not overlap.
-            unsafe { std::ptr::copy_nonoverlapping(ptr, grown, layout.size()) };
-            // SAFETY: the old block is no longer used.
-            unsafe { self.dealloc(ptr, layout) };
-        }
+        // SAFETY: both blocks hold at least layout.size() bytes and do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(ptr, grown, layout.size()) };
+        // SAFETY: the old block is no longer used.
+        unsafe { self.dealloc(ptr, layout) };
         grown
+    }
+}
+
+/// A block from the C library, or the end of the program when there was none: one line, as for
+/// every failure, and status 1. std's handler of a null block would add a backtrace note and
+/// dump core.
+fn or_exit(block: *mut u8, size: usize) -> *mut u8 {
+    if block.is_null() {
+        out_of_memory(size)
+    }
+    block
+}
+
+#[cold]
+fn out_of_memory(size: usize) -> ! {
+    // Written without allocating: there is no memory to format with.
+    let mut line = [0u8; 64];
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        line[at..at + bytes.len()].copy_from_slice(bytes);
+        at += bytes.len();
+    };
+    put(b"memory allocation of ");
+    let mut digits = [0u8; 20];
+    let mut n = size;
+    let mut first = digits.len();
+    loop {
+        first -= 1;
+        digits[first] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    put(&digits[first..]);
+    put(b" bytes failed\n");
+    // SAFETY: `line` holds `at` initialised bytes; _exit never returns and runs no handler
+    // that could allocate.
+    unsafe {
+        libc::write(2, line.as_ptr().cast(), at);
+        libc::_exit(1)
     }
 }
 

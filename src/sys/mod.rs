@@ -92,6 +92,11 @@ pub fn open_path(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<OwnedF
     openat(dir, name, libc::O_PATH | libc::O_CLOEXEC).map(OwnedFd::from)
 }
 
+/// open(2) of a file of the system's own (under /proc, say), read-only and close-on-exec.
+pub fn open_read(path: &OsStr) -> io::Result<std::fs::File> {
+    openat(None, path, libc::O_RDONLY | libc::O_CLOEXEC)
+}
+
 fn openat(
     dir: Option<BorrowedFd<'_>>,
     name: &OsStr,
@@ -115,11 +120,24 @@ pub fn fs_magic(fd: BorrowedFd<'_>) -> io::Result<u32> {
     Ok(unsafe { st.assume_init() }.f_type as u32)
 }
 
-/// What fstatat(2) tells of a file: its device, inode and mode.
+/// Creates the file `path`, which must not exist yet (O_EXCL: not even as a link), with `mode`
+/// (less the umask), and closes it again.
+pub fn create_new(path: &Path, mode: libc::mode_t) -> io::Result<()> {
+    let path = c_path(path)?;
+    let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC;
+    // SAFETY: `path` is NUL-terminated and outlives the call.
+    let fd = check(unsafe { libc::openat(libc::AT_FDCWD, path.as_ptr(), flags, mode) })?;
+    // SAFETY: `fd` was just opened and nothing else owns it; dropping it closes it.
+    drop(unsafe { OwnedFd::from_raw_fd(fd) });
+    Ok(())
+}
+
+/// What fstatat(2) tells of a file: its device, inode, mode and size.
 pub struct Stat {
     pub dev: u64,
     pub ino: u64,
     pub mode: u32,
+    pub size: u64,
 }
 
 /// fstatat(2) of `name` relative to `dir` (or with `None`, as stat(2) takes it); an empty
@@ -143,14 +161,124 @@ pub fn stat_entry(dir: BorrowedFd<'_>, name: &CStr, follow: bool) -> io::Result<
     fstatat(dir.as_raw_fd(), name, flags)
 }
 
+/// lstat(2): the entry `path` itself, a link not followed.
+pub fn lstat(path: &Path) -> io::Result<Stat> {
+    stat(None, path.as_os_str(), false)
+}
+
 fn fstatat(dir: libc::c_int, name: &CStr, flags: libc::c_int) -> io::Result<Stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `name` is NUL-terminated, `st` is large enough for the kernel to fill, and `dir`
-    // stays open for the call.
+    // is AT_FDCWD or a descriptor our caller keeps open for the call.
     check(unsafe { libc::fstatat(dir, name.as_ptr(), st.as_mut_ptr(), flags) })?;
     // SAFETY: fstatat succeeded, so it filled `st`.
     let st = unsafe { st.assume_init() };
-    Ok(Stat { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode })
+    Ok(Stat { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode, size: st.st_size as u64 })
+}
+
+/// statx(2) of an open file: the unique id of the mount it is on (Linux 6.8), and whether it is
+/// that mount's root (5.8). An older kernel, which fills in neither, gives ENOSYS.
+pub fn statx_mount(file: BorrowedFd<'_>) -> io::Result<(u64, bool)> {
+    let mut stx = std::mem::MaybeUninit::<libc::statx>::zeroed();
+    let (flags, mask) = (libc::AT_EMPTY_PATH, libc::STATX_MNT_ID_UNIQUE);
+    // SAFETY: the path is an empty NUL-terminated string, `stx` is a statx for the kernel to
+    // fill, and the descriptor is borrowed for the call.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_statx,
+            file.as_raw_fd(),
+            c"".as_ptr(),
+            flags,
+            mask,
+            stx.as_mut_ptr(),
+        )
+    };
+    check(ret as libc::c_int)?;
+    // SAFETY: zeroed to begin with, and statx succeeded.
+    let stx = unsafe { stx.assume_init() };
+    let root = libc::STATX_ATTR_MOUNT_ROOT as u64;
+    if stx.stx_mask & mask == 0 || stx.stx_attributes_mask & root == 0 {
+        return Err(io::Error::from_raw_os_error(libc::ENOSYS));
+    }
+    Ok((stx.stx_mnt_id, stx.stx_attributes & root != 0))
+}
+
+/// What statmount(2) tells of a mount's propagation (linux/mount.h's STATMOUNT_MNT_BASIC).
+pub struct MountBasic {
+    pub parent: u64,
+    /// The peer group, if the mount is shared.
+    pub group: Option<u64>,
+}
+
+/// statmount(2) and listmount(2) (Linux 6.8): their numbers, the same on every architecture
+/// but those whose numbers start higher (MIPS's ABIs).
+#[cfg(not(any(
+    target_arch = "mips",
+    target_arch = "mips32r6",
+    target_arch = "mips64",
+    target_arch = "mips64r6"
+)))]
+const SYS_STATMOUNT: libc::c_long = 457;
+#[cfg(any(target_arch = "mips", target_arch = "mips32r6"))]
+const SYS_STATMOUNT: libc::c_long = 4457;
+#[cfg(any(target_arch = "mips64", target_arch = "mips64r6"))]
+const SYS_STATMOUNT: libc::c_long = 5457;
+const SYS_LISTMOUNT: libc::c_long = SYS_STATMOUNT + 1;
+
+/// linux/mount.h's struct mnt_id_req, in its first form, which every kernel with the calls
+/// takes: its size, a spare word, the mount's id, and a parameter.
+#[repr(C)]
+struct MountIdReq {
+    size: u32,
+    spare: u32,
+    mnt_id: u64,
+    param: u64,
+}
+
+/// linux/mount.h's struct statmount, up to the fields STATMOUNT_MNT_BASIC fills.
+#[repr(C)]
+#[derive(Default)]
+struct Statmount {
+    size: u32,
+    mnt_opts: u32,
+    mask: u64,
+    sb_dev: [u32; 2],
+    sb_magic: u64,
+    sb_flags: u32,
+    fs_type: u32,
+    mnt_id: u64,
+    mnt_parent_id: u64,
+    mnt_ids_old: [u32; 2],
+    mnt_attr: u64,
+    mnt_propagation: u64,
+    mnt_peer_group: u64,
+    mnt_master: u64,
+    propagate_from: u64,
+}
+
+/// statmount(2) of the mount with unique id `id`: its parent and its peer group.
+pub fn statmount(id: u64) -> io::Result<MountBasic> {
+    const STATMOUNT_MNT_BASIC: u64 = 2;
+    let req = MountIdReq { size: 24, spare: 0, mnt_id: id, param: STATMOUNT_MNT_BASIC };
+    let mut buf = Statmount::default();
+    let size = std::mem::size_of::<Statmount>();
+    // SAFETY: `req` is a request of the size it says, and `buf` has room for `size` bytes.
+    let ret = unsafe { libc::syscall(SYS_STATMOUNT, &req, &mut buf, size, 0) };
+    check(ret as libc::c_int)?;
+    if buf.mask & STATMOUNT_MNT_BASIC == 0 {
+        return Err(io::Error::from_raw_os_error(libc::ENOSYS));
+    }
+    let shared = buf.mnt_propagation & libc::MS_SHARED != 0;
+    Ok(MountBasic { parent: buf.mnt_parent_id, group: shared.then_some(buf.mnt_peer_group) })
+}
+
+/// listmount(2): whether anything is mounted on the mount with unique id `id`.
+pub fn has_submounts(id: u64) -> io::Result<bool> {
+    let req = MountIdReq { size: 24, spare: 0, mnt_id: id, param: 0 };
+    let mut first = 0u64;
+    // SAFETY: `req` is a request of the size it says, and `first` has room for one id.
+    let ret = unsafe { libc::syscall(SYS_LISTMOUNT, &req, &mut first, 1usize, 0) };
+    Ok(check(ret as libc::c_int)? > 0)
 }
 
 /// Whether the file system holding `path` is mounted read-only (statvfs's ST_RDONLY).
@@ -338,6 +466,101 @@ pub fn map_anonymous(len: usize) -> io::Result<std::ptr::NonNull<u8>> {
 pub unsafe fn unmap(ptr: std::ptr::NonNull<u8>, len: usize) {
     // SAFETY: by the contract, the whole mapping and no longer in use.
     unsafe { libc::munmap(ptr.as_ptr().cast(), len) };
+}
+
+/// The stack of a child that shares our memory (see `clone_bind`). Its own, because our frames
+/// are in use on ours; its work is a few calls deep, so a few KiB leave room even for a debug
+/// build.
+#[repr(C, align(16))]
+struct ChildStack([std::mem::MaybeUninit<u8>; 16 * 1024]);
+
+/// What the child of `clone_bind` reads: two paths, made before it starts.
+struct BindPaths {
+    source: CString,
+    target: CString,
+}
+
+/// clone(2) of a child in new namespaces (`namespaces`: CLONE_NEW* flags) that makes one bind
+/// mount, of `source` onto `target`, and exits: 0, or the mount's errno. From inside the new
+/// namespaces, `/proc/self/ns/net` is the new network namespace, so binding it names it, and
+/// our process never leaves its own. Returns the child's pid, to be waited for: it has exited
+/// by then. An error is clone's own: the namespaces could not be made (or the process).
+///
+/// The child is a process of its own (no CLONE_THREAD: netns stays single-threaded) that shares
+/// our memory (CLONE_VM) instead of copying it, which is what a fork costs; we are stopped until
+/// it has exited (CLONE_VFORK). Why that is sound:
+/// - Nothing of ours runs while the child does, so nothing it touches can race with us.
+/// - It runs on a stack of its own, `stack` below, which we do not use while stopped and which
+///   outlives it: we return only once it has exited.
+/// - It only reads `paths`, built before it starts, and makes raw system calls: mount(2), then
+///   exit(2) through clone's own return. It allocates nothing, takes no lock, touches no buffer
+///   or state of std's, and unwinds nothing (it cannot panic). The one thing it writes besides
+///   its stack is errno, through our thread pointer, which it shares: into our errno, which
+///   nothing of ours reads after clone has succeeded.
+/// - netns installs no signal handler (see start.rs), so no handler of ours can run in the
+///   child over our memory; a signal that kills the child kills it alone.
+///
+/// The child is made on our CPU (see `on_this_cpu`).
+pub fn clone_bind(
+    namespaces: libc::c_int,
+    source: &OsStr,
+    target: &Path,
+) -> io::Result<libc::pid_t> {
+    let paths = BindPaths { source: c_bytes(source)?, target: c_path(target)? };
+    let mut stack = ChildStack([std::mem::MaybeUninit::uninit(); 16 * 1024]);
+    // Stacks grow down on every architecture netns builds for.
+    let top = stack.0.as_mut_ptr_range().end.cast::<libc::c_void>();
+    let flags = namespaces | libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD;
+    let arg = (&raw const paths).cast_mut().cast::<libc::c_void>();
+    on_this_cpu(|| {
+        // SAFETY: see above: `bind_child` only reads `paths` and makes system calls, on
+        // `stack`, while we are stopped; both live until we return, which is after the child
+        // has exited.
+        check(unsafe { libc::clone(bind_child, top, flags, arg) })
+    })
+}
+
+/// Runs `f` with this process allowed only the CPU it is on, and the CPUs it was allowed
+/// again afterwards. A child made meanwhile inherits that one CPU: a child we wait for runs at
+/// once where we stop, where the scheduler would place a new process on another CPU, idle
+/// (whose wake-up is slow in a VM) or busy (behind whatever runs there): on a busy 2-CPU VM
+/// that made an add take three times as long. Only a hint: where the CPUs cannot be read or
+/// set, `f` runs as it is.
+fn on_this_cpu<T>(f: impl FnOnce() -> T) -> T {
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: a cpu_set_t is plain bits; all zero is the empty set.
+    let mut allowed: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    let mut here = allowed;
+    // SAFETY: sched_getcpu takes nothing.
+    let cpu = usize::try_from(unsafe { libc::sched_getcpu() }).ok().filter(|cpu| *cpu < 8 * size);
+    let pinned = cpu.is_some_and(|cpu| {
+        // SAFETY: `allowed` is a cpu_set_t of `size` bytes, for the kernel to fill.
+        let read = unsafe { libc::sched_getaffinity(0, size, &mut allowed) };
+        // SAFETY: `cpu` is below the number of bits in the set (checked above).
+        unsafe { libc::CPU_SET(cpu, &mut here) };
+        // SAFETY: `here` is a cpu_set_t of `size` bytes.
+        read == 0 && unsafe { libc::sched_setaffinity(0, size, &here) } == 0
+    });
+    let result = f();
+    if pinned {
+        // SAFETY: `allowed` is the set sched_getaffinity filled in.
+        unsafe { libc::sched_setaffinity(0, size, &allowed) };
+    }
+    result
+}
+
+/// The child of `clone_bind`: the bind mount, and its errno as the exit status.
+extern "C" fn bind_child(paths: *mut libc::c_void) -> libc::c_int {
+    // SAFETY: `clone_bind` passes its `BindPaths`, alive and unchanged until we have exited.
+    let paths = unsafe { &*paths.cast::<BindPaths>() };
+    let (source, target) = (paths.source.as_ptr(), paths.target.as_ptr());
+    let null = std::ptr::null();
+    // SAFETY: both paths are NUL-terminated; a bind mount reads no type and no data.
+    match unsafe { libc::mount(source, target, null, libc::MS_BIND, null.cast()) } {
+        0 => 0,
+        // SAFETY: errno is read through our thread pointer, the parent's (see `clone_bind`).
+        _ => unsafe { *libc::__errno_location() },
+    }
 }
 
 /// Ends the process at once: a forked child must not run the parent's exit handlers twice.
