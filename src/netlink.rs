@@ -146,7 +146,7 @@ impl Rtnl {
             *slot = match reply {
                 Reply::Peer(peer) => Some(Ok(peer.nsid)),
                 Reply::Refused(kernel) => Some(Err(kernel)),
-                Reply::Done | Reply::Ack => continue,
+                Reply::Done | Reply::Ack | Reply::Message(_) => continue,
             };
         }
         Ok(answers.into_iter().flatten().collect())
@@ -168,7 +168,7 @@ impl Rtnl {
             match self.next_reply(self.seq)?.1 {
                 Reply::Peer(peer) => return Ok(peer),
                 Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
-                Reply::Ack | Reply::Done => {}
+                Reply::Ack | Reply::Done | Reply::Message(_) => {}
             }
         }
     }
@@ -178,17 +178,44 @@ impl Rtnl {
     pub fn dump(&mut self, target: Option<i32>) -> (Vec<Peer>, Option<Failure>) {
         let attrs = target.map(NsidAttribute::TargetNsid).into_iter().collect();
         let request = self.request(RTM_GETNSID, NLM_F_REQUEST | NLM_F_DUMP, attrs);
-        let mut peers = Vec::new();
+        self.collect(request, |reply| match reply {
+            Reply::Peer(peer) => Some(peer),
+            _ => None,
+        })
+    }
+
+    /// The payload of every message a dump request of another kind (links, addresses) brings
+    /// back, in the kernel's order. What was received before a failure is kept.
+    pub fn dump_messages(
+        &mut self,
+        mut request: NetlinkMessage<Raw>,
+    ) -> (Vec<Vec<u8>>, Option<Failure>) {
+        self.seq = self.seq.wrapping_add(1);
+        request.header.sequence_number = self.seq;
+        request.header.flags |= NLM_F_REQUEST | NLM_F_DUMP;
+        request.finalize();
+        self.collect(request, |reply| match reply {
+            Reply::Message(payload) => Some(payload),
+            _ => None,
+        })
+    }
+
+    /// Sends a dump request and keeps what `pick` takes of each reply, up to the end.
+    fn collect<T>(
+        &mut self,
+        request: NetlinkMessage<Raw>,
+        pick: impl Fn(Reply) -> Option<T>,
+    ) -> (Vec<T>, Option<Failure>) {
+        let mut kept = Vec::new();
         if let Err(e) = self.send(&[request]) {
-            return (peers, Some(Failure::Io(e)));
+            return (kept, Some(Failure::Io(e)));
         }
         loop {
             match self.next_reply(self.seq) {
-                Ok((_, Reply::Peer(peer))) => peers.push(peer),
-                Ok((_, Reply::Refused(kernel))) => return (peers, Some(Failure::Kernel(kernel))),
-                Ok((_, Reply::Done)) => return (peers, None),
-                Ok((_, Reply::Ack)) => {}
-                Err(e) => return (peers, Some(Failure::Io(e))),
+                Ok((_, Reply::Refused(kernel))) => return (kept, Some(Failure::Kernel(kernel))),
+                Ok((_, Reply::Done)) => return (kept, None),
+                Ok((_, reply)) => kept.extend(pick(reply)),
+                Err(e) => return (kept, Some(Failure::Io(e))),
             }
         }
     }
@@ -209,7 +236,7 @@ impl Rtnl {
             match self.next_reply(self.seq)?.1 {
                 Reply::Ack => return Ok(()),
                 Reply::Refused(kernel) => return Err(Failure::Kernel(kernel)),
-                Reply::Peer(_) | Reply::Done => {}
+                Reply::Peer(_) | Reply::Done | Reply::Message(_) => {}
             }
         }
     }
@@ -303,13 +330,15 @@ fn invalid(_: DecodeError) -> io::Error {
 /// What one message from the kernel says (public for the fuzz target).
 pub enum Reply {
     Peer(Peer),
+    /// Any other message (a link, an address): its payload, for the caller to read.
+    Message(Vec<u8>),
     Ack,
     Done,
     Refused(Kernel),
 }
 
-/// What a message from the kernel says: an nsid message (the only kind we ask for), an ack,
-/// the end of a dump, or a refusal.
+/// What a message from the kernel says: an nsid message, another kind of message, an ack, the
+/// end of a dump, or a refusal.
 fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
     let payload = msg.payload();
     Ok(match msg.message_type() {
@@ -327,7 +356,8 @@ fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Reply> {
             (code, tlvs) => Reply::Refused(refusal(code, tlvs)),
         },
         NLMSG_NOOP | NLMSG_OVERRUN => Reply::Ack,
-        _ => Reply::Peer(Peer::parse(payload)?),
+        RTM_NEWNSID => Reply::Peer(Peer::parse(payload)?),
+        _ => Reply::Message(payload.to_vec()),
     })
 }
 
