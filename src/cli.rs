@@ -23,6 +23,8 @@ pub struct Options {
     pub json: bool,
     pub pretty: bool,
     pub force: bool,
+    pub details: bool,
+    pub oneline: bool,
     pub netns: Option<OsString>,
     pub batch: Option<OsString>,
     /// The options meant for the system's ip, as they were written, values included.
@@ -55,7 +57,7 @@ pub enum Command {
 }
 
 /// iproute2's `matches()`: a non-empty prefix of the full word.
-fn matches(word: &OsStr, full: &str) -> bool {
+pub(crate) fn matches(word: &OsStr, full: &str) -> bool {
     !word.is_empty() && full.as_bytes().starts_with(word.as_bytes())
 }
 
@@ -73,6 +75,8 @@ enum Opt {
     /// The same, with a value.
     Value(&'static str),
     Family,
+    Details,
+    Oneline,
     Version,
     Force,
     Batch,
@@ -95,6 +99,8 @@ fn option(opt: &OsStr) -> Option<Opt> {
     Some(match name {
         "-loops" => Opt::Value("loops count"),
         "-family" => Opt::Family,
+        "-details" => Opt::Details,
+        "-oneline" => Opt::Oneline,
         "-Version" => Opt::Version,
         "-force" => Opt::Force,
         "-batch" => Opt::Batch,
@@ -133,7 +139,7 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start<'_>, Error> 
             return Err(Error::UnknownOption(opt.to_owned()));
         };
         match kind {
-            Opt::Other | Opt::Json | Opt::Pretty => {}
+            Opt::Other | Opt::Json | Opt::Pretty | Opt::Details | Opt::Oneline => {}
             Opt::Value(what) => drop(value(what)?),
             Opt::Family => family(value("family")?, prog)?,
             Opt::Version => return Ok(Start::Version),
@@ -153,6 +159,8 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start<'_>, Error> 
         }
         opts.json |= kind == Opt::Json;
         opts.pretty |= kind == Opt::Pretty;
+        opts.details |= kind == Opt::Details;
+        opts.oneline |= kind == Opt::Oneline;
         // What netns alone acts on stays ours; the rest also goes to the system's ip, values
         // and all, when we hand a command over.
         if !matches!(kind, Opt::Force | Opt::Batch | Opt::Netns | Opt::All) {
@@ -196,6 +204,8 @@ pub enum Object<'a> {
     Link(&'a [OsString]),
     /// The address command words: adding an IPv4 address is ours to do.
     Address(&'a [OsString]),
+    /// The tuntap (or tap) command words: ours to do, but for `show` in front of iproute2.
+    Tuntap(&'a [OsString]),
     /// For the system's ip; `known` when ip knows the object.
     Other { known: bool },
 }
@@ -208,6 +218,7 @@ pub fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
         Some("netns") => Object::Netns(rest),
         Some("link") => Object::Link(rest),
         Some("address") => Object::Address(rest),
+        Some("tuntap" | "tap") => Object::Tuntap(rest),
         Some("help") => return Err(Error::IpUsage),
         known => Object::Other { known: known.is_some() },
     })
@@ -340,7 +351,7 @@ fn parse_set(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
 }
 
 /// A name the kernel can give a link: not empty, shorter than `limit`, no `/`, no blanks.
-fn ifname(word: &OsString, why: &'static str, limit: usize) -> Result<String, Error> {
+pub(crate) fn ifname(word: &OsString, why: &'static str, limit: usize) -> Result<String, Error> {
     let bytes = word.as_bytes();
     let valid = !bytes.is_empty()
         && bytes.len() < limit
@@ -554,7 +565,13 @@ fn list_id(args: &[OsString]) -> Result<Command, Error> {
 /// A C int as `strtol(s, &end, 0)` reads it for iproute2's get_integer(): leading white space,
 /// a sign, `0x` for hex, a leading `0` for octal, nothing after the digits, and in range.
 pub fn parse_int(word: &OsStr) -> Option<i32> {
-    let bytes = word.as_bytes();
+    strtol(word.as_bytes(), 0).and_then(|n| i32::try_from(n).ok())
+}
+
+/// `strtol(s, &end, base)` with base 0 or 10, where nothing may follow the digits: leading
+/// white space, a sign, and for base 0 `0x` for hex and a leading `0` for octal. Out of range,
+/// the value is clamped to a 64-bit long's, as strtol clamps it.
+pub fn strtol(bytes: &[u8], base: u32) -> Option<i64> {
     let start = bytes.iter().position(|b| !b" \t\n\x0b\x0c\r".contains(b))?;
     let mut s = &bytes[start..];
     let negative = s.first() == Some(&b'-');
@@ -562,19 +579,23 @@ pub fn parse_int(word: &OsStr) -> Option<i32> {
         s = &s[1..];
     }
     let (radix, digits) = match s {
+        _ if base == 10 => (10, s),
         [b'0', b'x' | b'X', d, ..] if d.is_ascii_hexdigit() => (16, &s[2..]),
         [b'0', _, ..] => (8, &s[1..]),
         _ => (10, s),
     };
-    let mut value: i64 = 0;
+    let mut value: u64 = 0;
     for &d in digits {
         let digit = char::from(d).to_digit(radix)?;
-        value = value.checked_mul(i64::from(radix))?.checked_add(i64::from(digit))?;
+        value = value.saturating_mul(u64::from(radix)).saturating_add(u64::from(digit));
     }
     if digits.is_empty() && radix != 8 {
         return None;
     }
-    i32::try_from(if negative { -value } else { value }).ok()
+    Some(match negative {
+        true => 0i64.checked_sub_unsigned(value).unwrap_or(i64::MIN),
+        false => i64::try_from(value).unwrap_or(i64::MAX),
+    })
 }
 
 /// The commands of a batch file (`-batch FILE`), read as iproute2 reads them.
@@ -750,6 +771,24 @@ mod tests {
     }
 
     #[test]
+    fn longs_read_as_strtol_clamps_them() {
+        let cases = [
+            ("010", 10, Some(10)),
+            ("0x10", 10, None),
+            (" -7", 10, Some(-7)),
+            ("9223372036854775807", 10, Some(i64::MAX)),
+            ("9223372036854775808", 10, Some(i64::MAX)),
+            ("-9223372036854775808", 10, Some(i64::MIN)),
+            ("-99999999999999999999999", 10, Some(i64::MIN)),
+            ("0x1802", 0, Some(0x1802)),
+            ("-1", 0, Some(-1)),
+        ];
+        for (word, base, expected) in cases {
+            assert_eq!(strtol(word.as_bytes(), base), expected, "{word:?} base {base}");
+        }
+    }
+
+    #[test]
     fn list_id_keywords() {
         assert_eq!(
             command(&["list-id", "nsid", "1", "target-nsid", "2"]).unwrap(),
@@ -790,6 +829,9 @@ mod tests {
         assert_eq!(object(&os(&["net", "list"])).unwrap(), Object::Netns(&os(&["list"])));
         assert_eq!(object(&os(&["l", "show"])).unwrap(), Object::Link(&os(&["show"])));
         assert_eq!(object(&os(&["n"])).unwrap(), Object::Other { known: true });
+        assert_eq!(object(&os(&["tunt", "add"])).unwrap(), Object::Tuntap(&os(&["add"])));
+        assert_eq!(object(&os(&["tap"])).unwrap(), Object::Tuntap(&[]));
+        assert_eq!(object(&os(&["tun"])).unwrap(), Object::Other { known: true }, "tunnel");
         assert_eq!(object(&os(&["netnsx"])).unwrap(), Object::Other { known: false });
         assert!(matches!(object(&[]), Err(Error::IpUsage)));
     }

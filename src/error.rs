@@ -112,6 +112,39 @@ pub enum Error {
     Reported,
     /// A batch line's command ended with this non-zero status.
     Status(i32),
+    // `ip tuntap`, in iproute2's words (ip/iptuntap.c).
+    TuntapUsage,
+    TuntapUnknown(OsString),
+    /// iproute2's duparg2(): a second value where one was expected.
+    Garbage {
+        key: &'static str,
+        arg: OsString,
+    },
+    UnknownTunMode(OsString),
+    TwoTunModes,
+    InvalidUser(OsString),
+    InvalidGroup(OsString),
+    NoTunMode,
+    /// What perror() prints: the call that failed (`open`, `ioctl(TUNSETIFF)`, ...), and why.
+    Perror(&'static str, io::Error),
+    /// A warning: a tun device's property could not be read from /sys; it is left out.
+    Prop(Box<Prop>),
+}
+
+/// A property of a tun device in /sys (tun_flags, owner, group) that did not read as a number.
+#[derive(Debug)]
+pub struct Prop {
+    pub path: PathBuf,
+    pub fault: PropFault,
+}
+
+#[derive(Debug)]
+pub enum PropFault {
+    Open(io::Error),
+    /// The file is empty; the property's name.
+    Empty(&'static str),
+    /// The first line, which is no number.
+    NotNumber(Vec<u8>),
 }
 
 /// A bind mount that failed: what was to be bound, where, and why not.
@@ -156,7 +189,14 @@ impl Error {
             | Error::NameAndDev
             | Error::Incomplete
             | Error::ArgRequired(_)
-            | Error::Enter(_) => 255,
+            | Error::Enter(_)
+            | Error::TuntapUsage
+            | Error::TuntapUnknown(_)
+            | Error::Garbage { .. }
+            | Error::UnknownTunMode(_)
+            | Error::TwoTunModes
+            | Error::InvalidUser(_)
+            | Error::InvalidGroup(_) => 255,
             Error::Kernel(_) | Error::Talk(_) => 2,
             Error::Status(code) => u8::try_from(*code).unwrap_or(1),
             _ => 1,
@@ -283,6 +323,23 @@ impl Error {
             Error::Kernel(k) => k.render(&mut m),
             Error::Dump(k) => k.render(&mut m).s("\nDump terminated"),
             Error::Killed | Error::Reported | Error::Status(_) => return Vec::new(),
+            Error::TuntapUsage => m.raw(TUNTAP_USAGE.as_bytes()),
+            Error::TuntapUnknown(word) => {
+                m.s("Command \"").b(word).s("\" is unknown, try \"ip tuntap help\".")
+            }
+            Error::Garbage { key, arg } => m
+                .s("Error: either \"")
+                .s(key)
+                .s("\" is duplicate, or \"")
+                .b(arg)
+                .s("\" is a garbage."),
+            Error::UnknownTunMode(word) => m.s("Unknown tunnel mode \"").b(word).s("\""),
+            Error::TwoTunModes => m.s("You managed to ask for more than one tunnel mode."),
+            Error::InvalidUser(word) => m.s("invalid user \"").b(word).s("\""),
+            Error::InvalidGroup(word) => m.s("invalid group \"").b(word).s("\""),
+            Error::NoTunMode => m.s("You failed to specify a tunnel mode"),
+            Error::Perror(call, e) => m.s(call).s(": ").e(e),
+            Error::Prop(prop) => prop.render(&mut m),
         };
         m.line()
     }
@@ -299,6 +356,22 @@ impl Enter {
             Enter::Rslave(e) => m.s("\"mount --make-rslave /\" failed: ").e(e),
             Enter::Sysfs(e) => m.s("mount of /sys failed: ").e(e),
         }
+    }
+}
+
+impl Prop {
+    fn render<'m>(&self, m: &'m mut Msg) -> &'m mut Msg {
+        let path = &self.path;
+        match &self.fault {
+            PropFault::Open(e) => return m.s("fopen ").b(path).s(": ").e(e),
+            PropFault::Empty(prop) => {
+                m.s("property \"").s(prop).s("\" in file ").b(path).s(" is currently unknown")
+            }
+            PropFault::NotNumber(value) => {
+                m.s("value \"").raw(value).s("\" in file ").b(path).s(" is not a number")
+            }
+        };
+        m.s("\nFailed to parse ").b(path)
     }
 }
 
@@ -433,6 +506,16 @@ Usage: ip [ OPTIONS ] netns { COMMAND | help }
 This ip is netns: it handles the netns object only.
        OPTIONS := { -V[ersion] | -a[ll] | -j[son] | -p[retty] | -n[etns] name |
                     -b[atch] [filename] | -force }
+";
+
+/// `ip tuntap help`: iproute2's text.
+const TUNTAP_USAGE: &str = "\
+Usage: ip tuntap { add | del | show | list | lst | help } [ dev PHYS_DEV ]
+       [ mode { tun | tap } ] [ user USER ] [ group GROUP ]
+       [ one_queue ] [ pi ] [ vnet_hdr ] [ multi_queue ] [ name NAME ]
+
+Where: USER  := { STRING | NUMBER }
+       GROUP := { STRING | NUMBER }
 ";
 
 /// `-Version`: ours, not iproute2's, for scripts that check which ip they have.

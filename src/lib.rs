@@ -4,11 +4,13 @@
 
 pub mod addr;
 pub mod cli;
+pub mod cli_tuntap;
 pub mod cmd;
 pub mod enter;
 pub mod error;
 pub mod execvp;
 pub mod handoff;
+pub mod ip;
 pub mod json;
 pub mod link;
 pub mod netlink;

@@ -43,5 +43,7 @@ mod netns_option;
 mod robustness;
 #[path = "netns/seeds.rs"]
 mod seeds;
+#[path = "netns/tuntap.rs"]
+mod tuntap;
 #[path = "netns/walkthrough.rs"]
 mod walkthrough;

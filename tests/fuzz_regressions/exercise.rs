@@ -9,6 +9,7 @@ use std::ffi::{CStr, CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use netns::cli::{self, Batch, Object, Start};
+use netns::cli_tuntap;
 use netns::error::{Error, Prog};
 use netns::netlink::{self, Reply};
 
@@ -106,6 +107,13 @@ fn line(prog: Prog, all: bool, words: &[OsString]) {
                 }
                 return;
             }
+            Ok(Object::Tuntap(rest)) => {
+                // Any name is a user or group with id 1000 here: the lookup is not under test.
+                if let Err(err) = cli_tuntap::parse_tuntap(rest, |_, _| Some(1000)) {
+                    rendered(&err, prog);
+                }
+                return;
+            }
             Ok(Object::Other { .. }) => return,
             Err(err) => return rendered(&err, prog),
         },
@@ -122,23 +130,27 @@ fn rendered(err: &Error, prog: Prog) {
     let _ = (err.exit_code(), err.ends_batch());
 }
 
-/// `parse_int` reads a word as iproute2's get_integer() does with strtol(word, &end, 0).
+/// `parse_int` reads a word as iproute2's get_integer() does with strtol(word, &end, 0), and
+/// `strtol` as the C library's, in base 0 and 10, with nothing after the digits.
 fn int(word: &OsStr) {
-    let ours = cli::parse_int(word);
     // A word from a command line or a batch line never holds a NUL byte.
     let Ok(c) = CString::new(word.as_bytes()) else { return };
-    assert_eq!(ours, strtol(&c), "{word:?}");
+    let int = strtol(&c, 0).and_then(|n| i32::try_from(n).ok());
+    assert_eq!(cli::parse_int(word), int, "{word:?}");
+    for base in [0, 10] {
+        assert_eq!(cli::strtol(word.as_bytes(), base), strtol(&c, base as i32), "{word:?}");
+    }
 }
 
-fn strtol(word: &CStr) -> Option<i32> {
+fn strtol(word: &CStr, base: i32) -> Option<i64> {
     let mut end = std::ptr::null_mut();
     // SAFETY: `word` is NUL-terminated and outlives the call; `end` is a valid out-pointer.
-    let n = unsafe { libc::strtol(word.as_ptr(), &mut end, 0) };
+    let n = unsafe { libc::strtol(word.as_ptr(), &mut end, base) };
+    // A C long: 64 bits where the fuzz targets run, 32 on some hosts.
+    #[allow(clippy::useless_conversion)]
+    let n = i64::from(n);
     // SAFETY: strtol sets `end` to a position inside `word`, at most its terminating NUL.
     let rest = unsafe { CStr::from_ptr(end) };
     let read = word.to_bytes().len() - rest.to_bytes().len();
-    match read > 0 && rest.is_empty() {
-        true => i32::try_from(n).ok(),
-        false => None,
-    }
+    (read > 0 && rest.is_empty()).then_some(n)
 }
