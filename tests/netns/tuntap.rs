@@ -11,6 +11,7 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::Stdio;
+use std::time::Duration;
 
 use crate::harness::*;
 use crate::sandbox;
@@ -171,7 +172,15 @@ fn in_front_of_iproute2() {
 /// `ip -d tuntap show` in a pid namespace of its own, so that /proc holds only the shell that
 /// runs ip (pid 1) and ip itself, both with the tap device open as their standard input.
 fn attached(sb: &Sandbox, front: bool, options: &[&str]) -> Observed {
-    let tap = sandbox::attach_tap("tap0").expect("attaching to tap0");
+    // A tap device takes one descriptor at a time, and the kernel may close the last run's
+    // shortly after those processes are gone: poll, with a deadline.
+    let mut tap = None;
+    let attach = || {
+        tap = sandbox::attach_tap("tap0").ok();
+        tap.is_some()
+    };
+    assert!(wait_until(Duration::from_secs(5), attach), "tap0 stayed busy");
+    let tap = tap.expect("attached");
     let argv: Vec<OsString> = os(&[options, &["tuntap", "show"]].concat());
     // The shell forks ip rather than turning into it: it stays, as pid 1, holding the device.
     let unshare = ["/usr/bin/unshare", "/bin/unshare"].into_iter().find(|p| Path::new(p).exists());
