@@ -25,7 +25,7 @@ use error::{Error, Prog};
 /// Everything after the program name: options, then the command line or the batch file.
 pub fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
     let (opts, words) = match cli::parse_options(prog, args)? {
-        Start::Version => return cmd::print(error::version(prog).as_bytes()),
+        Start::Version => return ip::version::run(prog),
         Start::Help => return cmd::print(&error::netns_help()),
         Start::Run(opts, words) => (opts, words),
     };

@@ -2,3 +2,4 @@
 
 mod tun;
 pub mod tuntap;
+pub mod version;

@@ -1,7 +1,7 @@
 //! Under the name `ip`: `ip tuntap add|del` done natively everywhere, `ip tuntap show` done
 //! natively where the system's ip is busybox's (PATH holding only our ip and busybox's applets)
 //! and handed to iproute2's ip where that is the system's, each compared with iproute2's
-//! `ip tuntap` on the same state.
+//! `ip tuntap` on the same state; and `ip -V`, which is iproute2's answer in front of iproute2.
 //!
 //! Each sandbox mounts a sysfs of its own network namespace on /sys (in its private mount
 //! namespace), where both programs read the devices' flags and owners.
@@ -318,4 +318,35 @@ fn tuntap_lines_in_a_batch() {
             .err("Unknown tunnel mode \"bad\"\n")
             .code(255),
     ]);
+}
+
+#[test]
+fn version_is_iproute2s_in_front_of_iproute2() {
+    if iproute2().is_none() {
+        eprintln!("note: skipped: iproute2 is not installed");
+        return;
+    }
+    run_table(&[
+        case("ip -V", &["-V"]).named_ip().out(Has("ip utility, iproute2-")),
+        case("ip -Version", &["-Version"]).named_ip().out(Has("ip utility, iproute2-")),
+    ]);
+}
+
+#[test]
+fn version_is_ours_in_front_of_busybox_or_nothing() {
+    let ours = concat!("ip utility, netns-", env!("CARGO_PKG_VERSION"), "\n");
+    scenario(
+        Compare::Differs("our own version where iproute2 is not the system's ip"),
+        false,
+        |sb| {
+            prepare();
+            let shown = [native(sb, &["-V"]), native(sb, &["-Vers"])];
+            let mut nothing = sb.command(&[], Via::Ip, &os(&["--Version"]));
+            nothing.env("PATH", "/run/nothing");
+            let nothing = sb.output(nothing, None);
+            for seen in shown.iter().chain([&nothing]) {
+                assert_eq!((seen.out_str().as_str(), seen.status), (ours, Status::Code(0)));
+            }
+        },
+    );
 }
