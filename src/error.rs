@@ -499,11 +499,13 @@ pub fn netns_usage(prog: Prog) -> Vec<u8> {
     .into_bytes()
 }
 
-/// What `ip help` says under our name: we are an `ip` that knows one object.
+/// What `ip help` says under our name: the objects we do ourselves, and what becomes of the
+/// rest.
 const IP_USAGE: &str = "\
-Usage: ip [ OPTIONS ] netns { COMMAND | help }
+Usage: ip [ OPTIONS ] { netns | tuntap } { COMMAND | help }
        ip [ -force ] -batch filename
-This ip is netns: it handles the netns object only.
+This ip is netns: it does the netns and tuntap objects and some link and address
+commands itself, and hands every other command to the system's ip.
        OPTIONS := { -V[ersion] | -a[ll] | -j[son] | -p[retty] | -n[etns] name |
                     -b[atch] [filename] | -force }
 ";
