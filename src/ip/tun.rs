@@ -170,7 +170,7 @@ pub fn id_of(file: &str, name: &[u8]) -> Option<u32> {
         if fields.next()? != name {
             return None;
         }
-        std::str::from_utf8(fields.nth(1)?).ok()?.parse().ok()
+        number(fields.nth(1)?)
     })
 }
 
@@ -180,7 +180,7 @@ pub fn attached(name: &[u8]) -> Vec<Attached> {
     let me = std::process::id();
     let mut found = Vec::new();
     for pid in numbered(b"/proc") {
-        let Some(number) = number(&pid).filter(|pid| *pid != me) else { continue };
+        let Some(number) = number(pid.as_bytes()).filter(|pid| *pid != me) else { continue };
         let pid = pid.as_bytes();
         for fd in numbered(&[b"/proc/", pid, b"/fd"].concat()) {
             let fd = fd.as_bytes();
@@ -218,17 +218,14 @@ fn numbered(dir: &[u8]) -> Vec<OsString> {
     names
 }
 
-fn number(word: &OsStr) -> Option<u32> {
-    std::str::from_utf8(word.as_bytes()).ok()?.parse().ok()
+fn number(word: &[u8]) -> Option<u32> {
+    u32::try_from(crate::cli::strtol(word, 10)?).ok()
 }
 
-/// Whether an fdinfo file says the descriptor is attached to device `name` (`iff:\tNAME`).
+/// Whether an fdinfo file says the descriptor is attached to device `name`: a line
+/// `iff:\tNAME`, as the kernel writes it.
 fn serves(info: &[u8], name: &[u8]) -> bool {
-    info.split(|b| *b == b'\n').any(|line| {
-        let Some(colon) = line.iter().position(|b| *b == b':') else { return false };
-        let value = line[colon + 1..].split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty());
-        &line[..colon] == b"iff" && value == Some(name)
-    })
+    info.split(|b| *b == b'\n').any(|line| line.strip_prefix(b"iff:\t") == Some(name))
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use super::tun::{self, Attached, TunDevice};
 pub fn native(words: &[OsString]) -> Result<Option<Tuntap>, Error> {
     let command = parse_tuntap(words, lookup)?;
     let iproute2 = || SystemIp::find().is_some_and(|ip| !ip.busybox);
-    Ok((command != Tuntap::Show || !iproute2()).then_some(command))
+    Ok((!matches!(command, Tuntap::Show) || !iproute2()).then_some(command))
 }
 
 pub fn run(opts: &Options, command: Tuntap) -> Result<(), Error> {
