@@ -52,10 +52,11 @@ fn run_line(prog: Prog, opts: &Options, words: &[OsString], batch: bool) -> Resu
                 Some(command) => return link::add_address(command),
                 None => return handoff::run(opts, words, batch, true),
             },
-            Object::Tuntap(rest) => match crate::ip::tuntap::native(rest)? {
-                Some(command) => return crate::ip::tuntap::run(opts, command),
-                None => return handoff::run(opts, words, batch, true),
-            },
+            Object::Tuntap(rest) => {
+                return crate::ip::tuntap::run(opts, rest, || {
+                    handoff::run(opts, words, batch, true)
+                });
+            }
             Object::Other { known } => return handoff::run(opts, words, batch, known),
         },
     };

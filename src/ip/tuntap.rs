@@ -18,17 +18,16 @@ use crate::sys;
 
 use super::tun::{self, Attached, TunDevice};
 
-/// The command the words ask for, or `None` when it is for the system's ip.
-pub fn native(words: &[OsString]) -> Result<Option<Tuntap>, Error> {
-    let command = parse_tuntap(words, lookup)?;
-    let iproute2 = || SystemIp::find().is_some_and(|ip| !ip.busybox);
-    Ok((!matches!(command, Tuntap::Show) || !iproute2()).then_some(command))
-}
-
-pub fn run(opts: &Options, command: Tuntap) -> Result<(), Error> {
-    match command {
+/// `ip tuntap WORDS`; `hand_over` gives `show` to the system's ip when that is iproute2's.
+pub fn run(
+    opts: &Options,
+    words: &[OsString],
+    hand_over: impl FnOnce() -> Result<(), Error>,
+) -> Result<(), Error> {
+    match parse_tuntap(words, lookup)? {
         Tuntap::Add(dev) => apply(&dev, true),
         Tuntap::Delete(dev) => apply(&dev, false),
+        Tuntap::Show if SystemIp::find().is_some_and(|ip| !ip.busybox) => hand_over(),
         Tuntap::Show => show(opts),
     }
 }
