@@ -27,6 +27,10 @@ fn busybox() -> Option<&'static str> {
 /// The sandbox's own /sys, and the PATH directory for native runs.
 fn prepare() {
     sandbox::mount(Some("sysfs"), "/sys", Some("sysfs"), 0, None).expect("a sysfs of our own");
+    native_path();
+}
+
+fn native_path() {
     fs::create_dir_all(NATIVE).expect("a PATH directory");
     symlink(our_binary(), Path::new(NATIVE).join("ip")).expect("our ip on PATH");
     if let Some(busybox) = busybox() {
@@ -250,6 +254,49 @@ fn devices_in_another_namespace_with_n() {
         assert_eq!(steps[3].out_str(), "", "nothing here: tap1 is in blue");
         let there = sb.run(&["netns", "exec", "blue", "cat", "/sys/class/net/tap1/owner"]);
         (steps, there.out_str())
+    });
+}
+
+#[test]
+fn unreadable_properties_are_reported_and_the_device_left_out() {
+    scenario(Compare::Full, false, |sb| {
+        prepare();
+        assert_eq!(native(sb, &["tuntap", "add", "tq0", "mode", "tap"]), Observed::quiet_success());
+        assert_eq!(native(sb, &["tuntap", "add", "tq1", "mode", "tun"]), Observed::quiet_success());
+        assert_eq!(native(sb, &["tuntap", "add", "tq2", "mode", "tun"]), Observed::quiet_success());
+        // Over a device's property files, in the sandbox's mount namespace: no number, nothing.
+        for (file, text) in [("tq0/owner", "abc\n"), ("tq1/group", "")] {
+            let fake = Path::new(WORK).join(file.replace('/', "-"));
+            fs::write(&fake, text).expect("a stand-in property file");
+            let target = format!("/sys/class/net/{file}");
+            sandbox::mount(Some(fake.to_str().expect("UTF-8")), &target, None, libc::MS_BIND, None)
+                .expect("binding a stand-in over a property");
+        }
+        let shown = native(sb, &["tuntap", "show"]);
+        assert_eq!(shown.out_str(), "tq2: tun persist\n");
+        assert_eq!(
+            shown.err_str(),
+            "value \"abc\" in file /sys/class/net/tq0/owner is not a number\n\
+             Failed to parse /sys/class/net/tq0/owner\n\
+             property \"group\" in file /sys/class/net/tq1/group is currently unknown\n\
+             Failed to parse /sys/class/net/tq1/group\n"
+        );
+        shown
+    });
+}
+
+#[test]
+fn a_sys_of_another_network_namespace() {
+    scenario(Compare::Full, false, |sb| {
+        // The host's /sys, as after a bare `unshare -n`: it has none of the sandbox's devices.
+        native_path();
+        assert_eq!(native(sb, &["tuntap", "add", "tq0", "mode", "tap"]), Observed::quiet_success());
+        let shown = native(sb, &["tuntap", "show"]);
+        assert_eq!(
+            shown.err_str(),
+            "fopen /sys/class/net/tq0/tun_flags: No such file or directory\n"
+        );
+        shown
     });
 }
 
