@@ -41,8 +41,8 @@ const TUN: u16 = libc::IFF_TUN as u16;
 const TAP: u16 = libc::IFF_TAP as u16;
 const NO_PI: u16 = libc::IFF_NO_PI as u16;
 
-/// `lookup` turns a user or group name into its id (getpwnam, getgrnam). No words at all is
-/// `show`, as in iproute2.
+/// `lookup` turns a user or group name into its id (as getpwnam and getgrnam do). No words at
+/// all is `show`, as in iproute2.
 pub fn parse_tuntap(
     words: &[OsString],
     lookup: impl Fn(Owner, &OsStr) -> Option<u32>,

@@ -23,7 +23,6 @@ const IFLA_INFO_KIND: u16 = 1;
 const KIND: &[u8] = b"tun";
 
 /// A tun or tap device, as /sys describes it.
-#[derive(Debug, PartialEq, Eq)]
 pub struct TunDevice {
     pub name: Vec<u8>,
     /// tun_flags: IFF_TUN, IFF_TAP, IFF_NO_PI, ... as the device was made.
@@ -33,7 +32,6 @@ pub struct TunDevice {
 }
 
 /// A process holding the device open.
-#[derive(Debug, PartialEq, Eq)]
 pub struct Attached {
     /// Its command name, or `<NULL>` when it cannot be read.
     pub comm: Vec<u8>,
@@ -61,6 +59,7 @@ impl TunDevice {
         let names = NAMES.iter().filter(|(bit, _, cleared)| set(*bit) != *cleared);
         let known = NAMES.iter().fold(0, |all, (bit, _, _)| all | i64::from(*bit));
         let mut rest = (self.flags & !known) as u64;
+        // Written last digit first, ` 0x` included, then turned around.
         let mut hex = Vec::new();
         while rest != 0 {
             hex.push(b"0123456789abcdef"[(rest & 0xf) as usize]);
@@ -91,7 +90,7 @@ pub fn devices() -> Result<(Vec<TunDevice>, Option<Error>), Error> {
 
 /// RTM_GETLINK for every link of kind `tun`, as iproute2 asks: the kernel filters (where it
 /// can), and the answers are checked again anyway.
-pub fn dump_request() -> NetlinkMessage<Raw> {
+fn dump_request() -> NetlinkMessage<Raw> {
     // The kind without a NUL, as iproute2 sends it.
     let kind = attributes(&[], &[DefaultNla::new(IFLA_INFO_KIND, KIND.to_vec())]);
     let payload = attributes(&[0; 16], &[DefaultNla::new(IFLA_LINKINFO, kind)]);
@@ -99,7 +98,7 @@ pub fn dump_request() -> NetlinkMessage<Raw> {
 }
 
 /// The name of a link message's device if it is a tun device (of type ether or none).
-pub fn tun_name(payload: &[u8]) -> Option<Vec<u8>> {
+fn tun_name(payload: &[u8]) -> Option<Vec<u8>> {
     let link_type = u16::from_ne_bytes(*payload.get(2..)?.first_chunk()?);
     if link_type != libc::ARPHRD_ETHER && link_type != libc::ARPHRD_NONE {
         return None;
@@ -235,8 +234,9 @@ mod tests {
 
     #[test]
     fn the_dump_request_is_iproute2s() {
-        // ip tuntap show: RTM_GETLINK, NLM_F_DUMP|NLM_F_REQUEST, an empty ifinfomsg, then
-        // IFLA_LINKINFO { IFLA_INFO_KIND "tun" } (sequence number 0 here).
+        // ip tuntap show, as strace showed iproute2 6.1 send it: RTM_GETLINK, NLM_F_DUMP and
+        // NLM_F_REQUEST, an empty ifinfomsg, then
+        // IFLA_LINKINFO { IFLA_INFO_KIND "tun" } (our sequence number, 0, here).
         let mut msg = dump_request();
         msg.header.flags |= NLM_F_REQUEST | NLM_F_DUMP;
         msg.finalize();
