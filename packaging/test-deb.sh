@@ -1,6 +1,6 @@
 #!/bin/sh
 # The .deb as a user gets it: lintian finds nothing (beyond the overrides the package documents),
-# dpkg installs it, netns runs from /usr/sbin, `man netns` reads its page, and `dpkg -r` takes
+# it leaves the name ip to iproute2, dpkg installs it, netns runs from /usr/sbin, `man netns` reads its page, and `dpkg -r` takes
 # every file away again. Needs root; the namespaces it makes live in a private mount namespace
 # with its own /run, so the host's /run/netns is never touched.
 set -eu
@@ -18,6 +18,10 @@ if command -v lintian >/dev/null; then
 else
     echo "skip: lintian is not installed"
 fi
+
+# The name ip stays iproute2's: the package installs no ip of its own.
+! dpkg-deb -c "$deb" | grep -Eq '/ip$' || fail "the package installs an ip"
+echo "ok: ip is left to iproute2"
 
 dpkg -i "$deb" >/dev/null
 echo "ok: dpkg -i $(basename "$deb")"

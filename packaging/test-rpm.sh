@@ -1,6 +1,7 @@
 #!/bin/sh
 # The .rpm installs into a throwaway root (its own rpm database, no scripts need the host), has
-# the files the spec lists and no dependency on glibc, runs from there, and erases cleanly.
+# the files the spec lists (and no ip: that name stays iproute2's) and no dependency on glibc,
+# runs from there, and erases cleanly.
 # Needs root for the private mount namespace the run happens in.
 set -eu
 rpmfile=$1
@@ -15,6 +16,10 @@ rpm() { command rpm $(command rpm --force-debian -q rpm >/dev/null 2>&1 && echo 
 requires=$(rpm -qp --requires "$rpmfile" | grep -v '^rpmlib(' || true)
 [ -z "$requires" ] || fail "the package requires: $requires"
 echo "ok: no run-time requirements"
+
+# The name ip stays iproute2's: the package installs no ip of its own.
+! rpm -qlp "$rpmfile" | grep -Eq '/ip$' || fail "the package installs an ip"
+echo "ok: ip is left to iproute2"
 
 rpm --root "$root" --dbpath /var/lib/rpm --initdb
 rpm --root "$root" --dbpath /var/lib/rpm -i --nodeps "$rpmfile"

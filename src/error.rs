@@ -136,13 +136,45 @@ pub enum Error {
     Status(i32),
     /// A device named in a listing (`ip link show DEV`) that is not there.
     NoSuchDevice(OsString),
-    /// A second device in a listing.
-    Garbage(OsString),
+    /// iproute2's duparg2(): a second value where one was expected (a second device in a
+    /// listing, a second name for a tun device).
+    Garbage {
+        key: &'static str,
+        arg: OsString,
+    },
     /// A request that failed, reported as ip reports it: the kernel's answer, then what could
     /// not be done (perror's form).
-    Perror(&'static str, Kernel),
+    RequestFailed(&'static str, Kernel),
     /// A link's queue length could not be had; the listing goes on without it.
     TxQueueLen(io::Error),
+    // `ip tuntap`, in iproute2's words (ip/iptuntap.c).
+    TuntapUsage,
+    TuntapUnknown(OsString),
+    UnknownTunMode(OsString),
+    TwoTunModes,
+    InvalidUser(OsString),
+    InvalidGroup(OsString),
+    NoTunMode,
+    /// What perror() prints: the call that failed (`open`, `ioctl(TUNSETIFF)`, ...), and why.
+    Perror(&'static str, io::Error),
+    /// A warning: a tun device's property could not be read from /sys; it is left out.
+    Prop(Box<Prop>),
+}
+
+/// A property of a tun device in /sys (tun_flags, owner, group) that did not read as a number.
+#[derive(Debug)]
+pub struct Prop {
+    pub path: PathBuf,
+    pub fault: PropFault,
+}
+
+#[derive(Debug)]
+pub enum PropFault {
+    Open(io::Error),
+    /// The file is empty; the property's name.
+    Empty(&'static str),
+    /// The first line, which is no number.
+    NotNumber(Vec<u8>),
 }
 
 /// A bind mount that failed: what was to be bound, where, and why not.
@@ -197,7 +229,13 @@ impl Error {
             | Error::Incomplete
             | Error::ArgRequired(_)
             | Error::Enter { .. }
-            | Error::Garbage(_) => 255,
+            | Error::Garbage { .. }
+            | Error::TuntapUsage
+            | Error::TuntapUnknown(_)
+            | Error::UnknownTunMode(_)
+            | Error::TwoTunModes
+            | Error::InvalidUser(_)
+            | Error::InvalidGroup(_) => 255,
             Error::Kernel(_) | Error::Talk(_) | Error::NoGetnsid | Error::NoTargetNsid => 2,
             Error::Status(code) => u8::try_from(*code).unwrap_or(1),
             Error::UnknownObject(_)
@@ -250,8 +288,11 @@ impl Error {
             | Error::Relro(_)
             | Error::StdFds(_)
             | Error::NoSuchDevice(_)
-            | Error::Perror(..)
+            | Error::RequestFailed(..)
             | Error::TxQueueLen(_)
+            | Error::NoTunMode
+            | Error::Perror(..)
+            | Error::Prop(_)
             | Error::Killed
             | Error::Reported => 1,
         }
@@ -401,15 +442,27 @@ impl Error {
                 fill("Cannot stand in for a closed standard descriptor: {err}", &[e(err)])
             }
             Error::NoSuchDevice(dev) => fill("Device \"{dev}\" does not exist.", &[b(dev)]),
-            Error::Garbage(word) => {
-                fill("Error: either \"dev\" is duplicate, or \"{word}\" is a garbage.", &[b(word)])
-            }
-            Error::Perror(what, kernel) => {
+            Error::Garbage { key, arg } => fill(
+                "Error: either \"{key}\" is duplicate, or \"{arg}\" is a garbage.",
+                &[t(key), b(arg)],
+            ),
+            Error::RequestFailed(what, kernel) => {
                 let mut text = kernel.render();
                 text.extend(fill("\n{what}: {err}", &[t(what), Arg::Errno(kernel.errno)]));
                 text
             }
             Error::TxQueueLen(err) => fill("ioctl(SIOCGIFTXQLEN) failed: {err}", &[e(err)]),
+            Error::TuntapUsage => return TUNTAP_USAGE.as_bytes().to_vec(),
+            Error::TuntapUnknown(word) => {
+                fill("Command \"{word}\" is unknown, try \"ip tuntap help\".", &[b(word)])
+            }
+            Error::UnknownTunMode(word) => fill("Unknown tunnel mode \"{word}\"", &[b(word)]),
+            Error::TwoTunModes => fill("You managed to ask for more than one tunnel mode.", &[]),
+            Error::InvalidUser(word) => fill("invalid user \"{word}\"", &[b(word)]),
+            Error::InvalidGroup(word) => fill("invalid group \"{word}\"", &[b(word)]),
+            Error::NoTunMode => fill("You failed to specify a tunnel mode", &[]),
+            Error::Perror(call, err) => fill("{call}: {err}", &[t(call), e(err)]),
+            Error::Prop(prop) => prop.render(),
             Error::Killed | Error::Reported | Error::Status(_) => return Vec::new(),
         };
         finish_line(text)
@@ -423,6 +476,25 @@ impl Kernel {
             Some(text) => fill("Error: {text}.", &[t(text)]),
             None => fill("RTNETLINK answers: {err}", &[Arg::Errno(self.errno)]),
         }
+    }
+}
+
+impl Prop {
+    fn render(&self) -> Vec<u8> {
+        let path = b(&self.path);
+        let mut text = match &self.fault {
+            PropFault::Open(err) => return fill("fopen {path}: {err}", &[path, e(err)]),
+            PropFault::Empty(prop) => fill(
+                "property \"{prop}\" in file {path} is currently unknown",
+                &[t(prop), b(&self.path)],
+            ),
+            PropFault::NotNumber(value) => fill(
+                "value \"{value}\" in file {path} is not a number",
+                &[Arg::Bytes(value), b(&self.path)],
+            ),
+        };
+        text.extend(fill("\nFailed to parse {path}", &[path]));
+        text
     }
 }
 
@@ -512,14 +584,26 @@ pub fn netns_usage(prog: Prog) -> Vec<u8> {
     .into_bytes()
 }
 
-/// What `ip help` says under our name: an `ip` that does a few things and hands on the rest.
+/// What `ip help` says under our name: the objects we do ourselves, and what becomes of the
+/// rest.
 const IP_USAGE: &str = "\
-Usage: ip [ OPTIONS ] netns { COMMAND | help }
+Usage: ip [ OPTIONS ] { netns | tuntap } { COMMAND | help }
        ip [ -force ] -batch filename
-This ip is netns: it does netns, some link and address commands, and (where the
-system's ip is busybox's) link and address listings; the rest goes to the system's ip.
+This ip is netns: it does the netns and tuntap objects, some link and address
+commands, and (where the system's ip is busybox's) link and address listings
+itself, and hands every other command to the system's ip.
        OPTIONS := { -V[ersion] | -a[ll] | -j[son] | -p[retty] | -n[etns] name |
                     -b[atch] [filename] | -force }
+";
+
+/// `ip tuntap help`: iproute2's text.
+const TUNTAP_USAGE: &str = "\
+Usage: ip tuntap { add | del | show | list | lst | help } [ dev PHYS_DEV ]
+       [ mode { tun | tap } ] [ user USER ] [ group GROUP ]
+       [ one_queue ] [ pi ] [ vnet_hdr ] [ multi_queue ] [ name NAME ]
+
+Where: USER  := { STRING | NUMBER }
+       GROUP := { STRING | NUMBER }
 ";
 
 /// `-Version`: ours, not iproute2's, for scripts that check which ip they have.

@@ -92,13 +92,38 @@ impl Writer {
     }
 }
 
-/// An array of flat objects being written.
+/// An array of objects being written.
 pub struct Array(Writer);
 
-/// One value of a field.
+/// One value: iproute2 writes an array's items on one line, an object's fields one a line.
 pub enum Value<'a> {
     Str(&'a [u8]),
-    Int(i32),
+    Int(i64),
+    List(&'a [Value<'a>]),
+    Object(&'a [(&'a str, Value<'a>)]),
+}
+
+impl Writer {
+    /// A whole value, lists and objects with what they hold.
+    pub fn value(&mut self, value: &Value<'_>) {
+        match value {
+            Value::Str(text) => self.string(text),
+            Value::Int(n) => self.int(*n),
+            Value::List(items) => {
+                self.start(b'[');
+                items.iter().for_each(|item| self.value(item));
+                self.end(b']');
+            }
+            Value::Object(fields) => {
+                self.start(b'{');
+                for (key, value) in fields.iter() {
+                    self.name(key);
+                    self.value(value);
+                }
+                self.end(b'}');
+            }
+        }
+    }
 }
 
 impl Array {
@@ -110,15 +135,7 @@ impl Array {
 
     /// Adds an object with these fields, in this order.
     pub fn object(&mut self, fields: &[(&str, Value<'_>)]) {
-        self.0.start(b'{');
-        for (key, value) in fields {
-            self.0.name(key);
-            match value {
-                Value::Str(text) => self.0.string(text),
-                Value::Int(n) => self.0.int((*n).into()),
-            }
-        }
-        self.0.end(b'}');
+        self.0.value(&Value::Object(fields));
     }
 
     /// The finished text, newline included.
@@ -181,6 +198,43 @@ mod tests {
     fn pretty_list_as_ip_j_p_netns() {
         let expected = "[ {\n        \"name\": \"b\"\n    },{\n        \"name\": \"a\",\n        \"id\": 5\n    } ]\n";
         assert_eq!(two_namespaces(true), expected);
+    }
+
+    /// `ip -j [-p] -d tuntap show` for a tap with one attached process and a tun with none.
+    fn two_devices(pretty: bool) -> String {
+        let mut array = Array::new(pretty);
+        let flags = [Value::Str(b"tap"), Value::Str(b"persist")];
+        let process = [("name", Value::Str(b"qemu")), ("pid", Value::Int(7))];
+        let processes = [Value::Object(&process)];
+        array.object(&[
+            ("ifname", Value::Str(b"tap0")),
+            ("flags", Value::List(&flags)),
+            ("user", Value::Int(4294967294)),
+            ("processes", Value::List(&processes)),
+        ]);
+        array.object(&[("ifname", Value::Str(b"tun0")), ("processes", Value::List(&[]))]);
+        String::from_utf8(array.finish()).unwrap()
+    }
+
+    #[test]
+    fn nested_lists_and_objects_as_iproute2s_writer_lays_them_out() {
+        let plain = "[{\"ifname\":\"tap0\",\"flags\":[\"tap\",\"persist\"],\"user\":4294967294,\
+            \"processes\":[{\"name\":\"qemu\",\"pid\":7}]},{\"ifname\":\"tun0\",\"processes\":[]}]\n";
+        assert_eq!(two_devices(false), plain);
+        let pretty = "[ {
+        \"ifname\": \"tap0\",
+        \"flags\": [ \"tap\",\"persist\" ],
+        \"user\": 4294967294,
+        \"processes\": [ {
+                \"name\": \"qemu\",
+                \"pid\": 7
+            } ]
+    },{
+        \"ifname\": \"tun0\",
+        \"processes\": [ ]
+    } ]
+";
+        assert_eq!(two_devices(true), pretty);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! or a hand-over to the system's ip to `ip`. What the lines of a run share (the run directory
 //! set up, the netlink socket) is its `Session`.
 
+mod accounts;
 mod child;
 mod cli;
 mod cmd;
@@ -58,7 +59,7 @@ pub fn main(prog: Prog, args: &[OsString]) -> u8 {
 /// The options, then the command line or the batch file.
 fn run(prog: Prog, args: &[OsString]) -> Result<(), Error> {
     let (opts, words) = match cli::parse_options(prog, args)? {
-        Start::Version => return out::print(error::version(prog).as_bytes()),
+        Start::Version => return ip::version(prog),
         Start::Help => return out::print(&error::netns_help()),
         Start::Run(opts, words) => (opts, words),
     };
@@ -91,6 +92,7 @@ fn dispatch(
         Line::Link(command) => ip::link(command, session),
         Line::Address(command) => ip::address(command, session),
         Line::Listing { show, words } => ip::listing(&show, opts, words, batch),
+        Line::Tuntap { command, words } => ip::tuntap(command, opts, words, batch),
         Line::HandOver { words, known } => ip::hand_over(opts, words, batch, known),
     }
 }

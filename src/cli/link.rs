@@ -146,7 +146,7 @@ fn parse_set(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
 }
 
 /// A name the kernel can give a link: not empty, shorter than `limit`, no `/`, no blanks.
-fn ifname(word: &OsString, why: &'static str, limit: usize) -> Result<String, Error> {
+pub(super) fn ifname(word: &OsString, why: &'static str, limit: usize) -> Result<String, Error> {
     let bytes = word.as_bytes();
     let valid = !bytes.is_empty()
         && bytes.len() < limit

@@ -17,6 +17,7 @@ mod command;
 mod link;
 mod options;
 mod show;
+mod tuntap;
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
@@ -29,6 +30,7 @@ pub use command::Command;
 pub use link::{LinkCommand, LinkEnd, Namespace};
 pub use options::{Options, Start, parse_options};
 pub use show::Show;
+pub use tuntap::{Device, Tuntap};
 
 /// What one command line asks for, once the global options are read.
 #[derive(Debug, PartialEq, Eq)]
@@ -42,6 +44,9 @@ pub enum Line<'a> {
     /// A link or address listing we can print ourselves where the system's ip is busybox's;
     /// `words` for the system's ip where it is iproute2's.
     Listing { show: Show<'a>, words: &'a [OsString] },
+    /// A tun or tap device to make or remove, or their list (`words` for iproute2's ip, which
+    /// lists more).
+    Tuntap { command: Tuntap, words: &'a [OsString] },
     /// Everything else under the name `ip`, for the system's ip: the words as given, and
     /// whether ip knows the object at all.
     HandOver { words: &'a [OsString], known: bool },
@@ -78,6 +83,7 @@ fn ip_line<'a>(opts: &Options, words: &'a [OsString]) -> Result<Line<'a>, Error>
         },
         Object::Link(rest) => link::parse(rest)?.map_or(hand_over, Line::Link),
         Object::Address(rest) => addr::parse(rest)?.map_or(hand_over, Line::Address),
+        Object::Tuntap(rest) => Line::Tuntap { command: tuntap::parse(rest)?, words },
         Object::Other { known } => Line::HandOver { words, known },
     })
 }
@@ -101,6 +107,8 @@ enum Object<'a> {
     Link(&'a [OsString]),
     /// The address command words: adding an IPv4 address is ours to do.
     Address(&'a [OsString]),
+    /// The tuntap (or tap) command words: ours to do, but for `show` in front of iproute2.
+    Tuntap(&'a [OsString]),
     /// For the system's ip; `known` when ip knows the object.
     Other { known: bool },
 }
@@ -113,6 +121,7 @@ fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
         Some("netns") => Object::Netns(rest),
         Some("link") => Object::Link(rest),
         Some("address") => Object::Address(rest),
+        Some("tuntap" | "tap") => Object::Tuntap(rest),
         Some("help") => return Err(Error::IpUsage),
         known => Object::Other { known: known.is_some() },
     })
@@ -121,7 +130,13 @@ fn object(words: &[OsString]) -> Result<Object<'_>, Error> {
 /// A C int as `strtol(s, &end, 0)` reads it for iproute2's get_integer(): leading white space,
 /// a sign, `0x` for hex, a leading `0` for octal, nothing after the digits, and in range.
 pub fn parse_int(word: &OsStr) -> Option<i32> {
-    let bytes = word.as_bytes();
+    strtol(word.as_bytes(), 0).and_then(|n| i32::try_from(n).ok())
+}
+
+/// `strtol(s, &end, base)` with base 0 or 10, where nothing may follow the digits: leading
+/// white space, a sign, and for base 0 `0x` for hex and a leading `0` for octal. Out of range,
+/// the value is clamped to a 64-bit long's, as strtol clamps it.
+pub fn strtol(bytes: &[u8], base: u32) -> Option<i64> {
     let start = bytes.iter().position(|b| !b" \t\n\x0b\x0c\r".contains(b))?;
     let mut s = &bytes[start..];
     let negative = s.first() == Some(&b'-');
@@ -129,19 +144,23 @@ pub fn parse_int(word: &OsStr) -> Option<i32> {
         s = &s[1..];
     }
     let (radix, digits) = match s {
+        _ if base == 10 => (10, s),
         [b'0', b'x' | b'X', d, ..] if d.is_ascii_hexdigit() => (16, &s[2..]),
         [b'0', _, ..] => (8, &s[1..]),
         _ => (10, s),
     };
-    let mut value: i64 = 0;
+    let mut value: u64 = 0;
     for &d in digits {
         let digit = char::from(d).to_digit(radix)?;
-        value = value.checked_mul(i64::from(radix))?.checked_add(i64::from(digit))?;
+        value = value.saturating_mul(u64::from(radix)).saturating_add(u64::from(digit));
     }
     if digits.is_empty() && radix != 8 {
         return None;
     }
-    i32::try_from(if negative { -value } else { value }).ok()
+    Some(match negative {
+        true => 0i64.checked_sub_unsigned(value).unwrap_or(i64::MIN),
+        false => i64::try_from(value).unwrap_or(i64::MAX),
+    })
 }
 
 #[cfg(test)]
@@ -178,10 +197,31 @@ mod tests {
     }
 
     #[test]
+    fn longs_read_as_strtol_clamps_them() {
+        let cases = [
+            ("010", 10, Some(10)),
+            ("0x10", 10, None),
+            (" -7", 10, Some(-7)),
+            ("9223372036854775807", 10, Some(i64::MAX)),
+            ("9223372036854775808", 10, Some(i64::MAX)),
+            ("-9223372036854775808", 10, Some(i64::MIN)),
+            ("-99999999999999999999999", 10, Some(i64::MIN)),
+            ("0x1802", 0, Some(0x1802)),
+            ("-1", 0, Some(-1)),
+        ];
+        for (word, base, expected) in cases {
+            assert_eq!(strtol(word.as_bytes(), base), expected, "{word:?} base {base}");
+        }
+    }
+
+    #[test]
     fn objects_match_in_ip_order() {
         assert_eq!(object(&os(&["net", "list"])).unwrap(), Object::Netns(&os(&["list"])));
         assert_eq!(object(&os(&["l", "show"])).unwrap(), Object::Link(&os(&["show"])));
         assert_eq!(object(&os(&["n"])).unwrap(), Object::Other { known: true });
+        assert_eq!(object(&os(&["tunt", "add"])).unwrap(), Object::Tuntap(&os(&["add"])));
+        assert_eq!(object(&os(&["tap"])).unwrap(), Object::Tuntap(&[]));
+        assert_eq!(object(&os(&["tun"])).unwrap(), Object::Other { known: true }, "tunnel");
         assert_eq!(object(&os(&["netnsx"])).unwrap(), Object::Other { known: false });
         assert!(matches!(object(&[]), Err(Error::IpUsage)));
     }
@@ -195,6 +235,7 @@ mod tests {
                 Line::Link(_) => "link",
                 Line::Address(_) => "address",
                 Line::Listing { .. } => "listing",
+                Line::Tuntap { .. } => "tuntap",
                 Line::HandOver { known: true, .. } => "hand over",
                 Line::HandOver { known: false, .. } => "unknown",
             }

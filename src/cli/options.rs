@@ -14,6 +14,8 @@ pub struct Options {
     pub json: bool,
     pub pretty: bool,
     pub force: bool,
+    pub details: bool,
+    pub oneline: bool,
     /// `-n NAME`: the namespace the command runs in.
     pub enter: Option<OsString>,
     pub batch: Option<OsString>,
@@ -43,6 +45,8 @@ enum Opt {
     /// The same, with a value.
     Value(&'static str),
     Family,
+    Details,
+    Oneline,
     Version,
     Force,
     Batch,
@@ -70,6 +74,8 @@ fn option(opt: &OsStr) -> Option<Opt> {
     Some(match option_name(opt)? {
         "-loops" => Opt::Value("loops count"),
         "-family" => Opt::Family,
+        "-details" => Opt::Details,
+        "-oneline" => Opt::Oneline,
         "-Version" => Opt::Version,
         "-force" => Opt::Force,
         "-batch" => Opt::Batch,
@@ -108,7 +114,7 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start<'_>, Error> 
             return Err(Error::UnknownOption(opt.to_owned()));
         };
         match kind {
-            Opt::Other | Opt::Json | Opt::Pretty => {}
+            Opt::Other | Opt::Json | Opt::Pretty | Opt::Details | Opt::Oneline => {}
             Opt::Value(what) => drop(value(what)?),
             Opt::Family => family(value("family")?, prog)?,
             Opt::Version => return Ok(Start::Version),
@@ -128,6 +134,8 @@ pub fn parse_options(prog: Prog, args: &[OsString]) -> Result<Start<'_>, Error> 
         }
         opts.json |= kind == Opt::Json;
         opts.pretty |= kind == Opt::Pretty;
+        opts.details |= kind == Opt::Details;
+        opts.oneline |= kind == Opt::Oneline;
         // What netns alone acts on stays ours; the rest also goes to the system's ip, values
         // and all, when we hand a command over.
         if !matches!(kind, Opt::Force | Opt::Batch | Opt::Netns | Opt::All) {

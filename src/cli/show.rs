@@ -76,7 +76,7 @@ pub fn parse<'a>(opts: &Options, object: &Object<'a>) -> Result<Option<Show<'a>>
             dev => {
                 let dev = if dev == b"dev" { value()? } else { word.as_os_str() };
                 if show.dev.replace(dev).is_some() {
-                    return Err(Error::Garbage(dev.to_owned()));
+                    return Err(Error::Garbage { key: "dev", arg: dev.to_owned() });
                 }
             }
         }
@@ -228,7 +228,7 @@ mod tests {
         assert!(matches!(show(&[], &["link", "show", "type"]), Err(Error::Incomplete)));
         assert!(matches!(
             show(&[], &["link", "show", "lo", "eth0"]),
-            Err(Error::Garbage(word)) if word == "eth0"
+            Err(Error::Garbage { arg, .. }) if arg == "eth0"
         ));
     }
 }

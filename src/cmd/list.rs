@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, session: &mut Session) -> Result<(), Error> {
         for (name, id) in entries {
             let name = ("name", Value::Str(name.as_bytes()));
             match id {
-                Some(id) => array.object(&[name, ("id", Value::Int(id))]),
+                Some(id) => array.object(&[name, ("id", Value::Int(id.into()))]),
                 None => array.object(&[name]),
             }
         }

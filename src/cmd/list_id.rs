@@ -66,10 +66,10 @@ fn render(ctx: &Ctx, peers: &[Peer], named: &[(Option<i32>, OsString)]) -> Vec<u
         for peer in peers {
             let mut fields = Vec::new();
             if peer.nsid >= 0 {
-                fields.push(("nsid", Value::Int(peer.nsid)));
+                fields.push(("nsid", Value::Int(peer.nsid.into())));
             }
             if let Some(current) = peer.current.filter(|id| *id >= 0) {
-                fields.push(("current-nsid", Value::Int(current)));
+                fields.push(("current-nsid", Value::Int(current.into())));
             }
             if let Some(name) = name_of(peer) {
                 fields.push(("name", Value::Str(name.as_bytes())));

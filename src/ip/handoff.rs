@@ -46,7 +46,7 @@ const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/s
 /// The system's ip, and the words that start it (`ip`, or `busybox ip`).
 #[derive(Debug)]
 pub struct SystemIp {
-    path: PathBuf,
+    pub(super) path: PathBuf,
     argv: Vec<OsString>,
     /// Busybox's applet rather than iproute2's ip: it lacks what we then do ourselves.
     pub busybox: bool,

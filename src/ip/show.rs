@@ -92,8 +92,9 @@ impl Kernel {
             // `ip link show DEV`: the link by name, with its VFs and statistics.
             (Some(dev), true) => {
                 let request = msg::link_get(show.family, 0, Some(dev), RTEXT_FILTER_VF);
-                let failed =
-                    |failure| Error::Perror("Cannot send link get request", kernel_of(failure));
+                let failed = |failure| {
+                    Error::RequestFailed("Cannot send link get request", kernel_of(failure))
+                };
                 self.messages(request).map_err(failed)?
             }
             (Some(_), false) => {
@@ -101,7 +102,10 @@ impl Kernel {
                 match self.messages(msg::link_get(show.family, filter.index, None, mask)) {
                     Ok(link) => link,
                     Err(failure) => {
-                        error::warn(&Error::Perror("Cannot send link request", kernel_of(failure)));
+                        error::warn(&Error::RequestFailed(
+                            "Cannot send link request",
+                            kernel_of(failure),
+                        ));
                         return Ok(None);
                     }
                 }

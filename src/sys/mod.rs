@@ -611,5 +611,44 @@ pub fn txqlen(name: &[u8]) -> Option<io::Result<i32>> {
     Some(done.map(|_| i32::from_ne_bytes([ifreq[16], ifreq[17], ifreq[18], ifreq[19]])))
 }
 
+/// ioctl(2) with a `struct ifreq` that holds an interface name and flags, as TUNSETIFF takes
+/// it. A name longer than the kernel's limit is cut there, as strncpy into ifr_name cuts it.
+pub fn ioctl_ifreq(
+    fd: BorrowedFd<'_>,
+    request: libc::Ioctl,
+    name: &[u8],
+    flags: u16,
+) -> io::Result<()> {
+    // SAFETY: all zeros is a valid ifreq: an empty name, and null or zero in the union.
+    let mut ifr: libc::ifreq = unsafe { std::mem::zeroed() };
+    let room = ifr.ifr_name.len() - 1;
+    for (slot, byte) in ifr.ifr_name.iter_mut().zip(name.iter().take(room)) {
+        *slot = *byte as libc::c_char;
+    }
+    ifr.ifr_ifru.ifru_flags = flags as libc::c_short;
+    // SAFETY: `ifr` is a valid ifreq that outlives the call; the descriptor is borrowed, so it
+    // stays open.
+    check(unsafe { libc::ioctl(fd.as_raw_fd(), request, &mut ifr) }).map(drop)
+}
+
+/// ioctl(2) whose argument is a number, not a pointer (TUNSETPERSIST, TUNSETOWNER, ...).
+pub fn ioctl_value(
+    fd: BorrowedFd<'_>,
+    request: libc::Ioctl,
+    value: libc::c_ulong,
+) -> io::Result<()> {
+    // SAFETY: the kernel takes `value` as a plain number; the descriptor stays open.
+    check(unsafe { libc::ioctl(fd.as_raw_fd(), request, value) }).map(drop)
+}
+
+/// readlink(2) into `buf`: the link's first bytes, as many as fit; their number.
+pub fn readlink(path: &Path, buf: &mut [u8]) -> io::Result<usize> {
+    let path = c_path(path)?;
+    // SAFETY: `path` is NUL-terminated and `buf` is writable for its length; both outlive the
+    // call.
+    let len = unsafe { libc::readlink(path.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    usize::try_from(len).map_err(|_| io::Error::last_os_error())
+}
+
 pub mod arena;
 pub mod start;

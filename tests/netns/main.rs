@@ -43,4 +43,5 @@ mod seeds;
 mod session;
 mod show;
 mod silent_errors;
+mod tuntap;
 mod walkthrough;

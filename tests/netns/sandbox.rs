@@ -1,7 +1,7 @@
 //! The suite's only `unsafe`: thin wrappers over the kernel calls that build a test sandbox
 //! (private mount + network namespaces for the calling thread, tmpfs mounts, a private /etc),
 //! make named and unnamed network namespaces without the program under test, give them nsids,
-//! ask netlink what the kernel holds, and open a pty.
+//! ask netlink what the kernel holds, open a pty, and hold a tap device open.
 //!
 //! Namespaces belong to a thread: everything here acts on the calling thread only, and the
 //! processes it spawns inherit that thread's namespaces. When the thread ends, its namespaces go.
@@ -276,6 +276,21 @@ pub fn netlink(kind: u16, flags: u16, body: &[u8]) -> io::Result<Vec<(u16, Vec<u
 pub fn at_exit(f: extern "C" fn()) -> io::Result<()> {
     // SAFETY: `f` is a function taking and returning nothing, valid for the process's life.
     if unsafe { libc::atexit(f) } == 0 { Ok(()) } else { Err(io::Error::other("atexit(3) failed")) }
+}
+
+/// Opens /dev/net/tun attached to the existing tap device `name` (made without `pi`), as a VPN
+/// or qemu holds one: the descriptor shows in /proc/PID/fdinfo as `iff: NAME`.
+pub fn attach_tap(name: &str) -> io::Result<File> {
+    let tun = OpenOptions::new().read(true).write(true).open("/dev/net/tun")?;
+    // SAFETY: all zeros is a valid ifreq (an empty name, a zero union).
+    let mut ifr: libc::ifreq = unsafe { std::mem::zeroed() };
+    for (slot, byte) in ifr.ifr_name.iter_mut().zip(name.bytes().take(libc::IFNAMSIZ - 1)) {
+        *slot = byte as libc::c_char;
+    }
+    ifr.ifr_ifru.ifru_flags = (libc::IFF_TAP | libc::IFF_NO_PI) as libc::c_short;
+    // SAFETY: `tun` is open and `ifr` is a valid ifreq for the kernel to read and write.
+    check(unsafe { libc::ioctl(tun.as_raw_fd(), libc::TUNSETIFF, &mut ifr) })?;
+    Ok(tun)
 }
 
 /// Sends `signal` to process `pid`.

@@ -93,6 +93,10 @@ fn prepare(mode: Mode) -> (String, String) {
     let busybox = BUSYBOX.path().expect("checked by `runs_here`");
     let applets = applets(busybox);
     // /var/run, where the seeds look (`ls /var/run/netns`), is the sandbox's /run.
+    // A machine's /sys shows its own network: the sandbox's, as `netns exec` shows a
+    // namespace's (what reads /sys/class/net, such as `ip tuntap show`, sees the right links).
+    sandbox::mount(Some("sysfs"), "/sys", Some("sysfs"), 0, None)
+        .expect("mounting a sysfs of the sandbox's network namespace on /sys");
     let ip = [String::from("ip")];
     match mode {
         Mode::Busybox => {
@@ -220,4 +224,5 @@ walkthroughs! {
     seed_002_tap_pipework: "002_tap_pipework",
     seed_003_veth_and_docker0: "003_veth_and_docker0",
     seed_004_routers: "004_routers",
+    seed_005_tap_and_namespace_on_a_bridge: "005_tap_and_namespace_on_a_bridge",
 }
