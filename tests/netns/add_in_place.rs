@@ -31,8 +31,8 @@ fn a_batch_runs_each_line_where_it_began() {
     ]);
 }
 
-/// `-n a add x` makes x inside a and stays in it: x is a namespace of its own, neither a nor
-/// ours, and a is as it was. (ip binds x in a mount namespace of its own, where nobody else
+/// `-n a add x` makes x from inside a, and stays in x: x is a namespace of its own, neither a
+/// nor ours, and a is as it was. (ip binds x in a mount namespace of its own, where nobody else
 /// sees it.)
 #[test]
 fn add_from_inside_another_namespace() {
@@ -45,11 +45,8 @@ fn add_from_inside_another_namespace() {
         assert_ne!(x, a, "x is a new namespace, not a");
         assert_ne!(x, sb.inode("/proc/thread-self/ns/net"), "x is a new namespace, not ours");
         assert_eq!(sb.inode("/run/netns/a"), a);
-        let ids: Vec<String> = [["-n", "x"], ["-n", "a"]]
-            .iter()
-            .map(|n| sb.run(&[n[0], n[1], "netns", "identify"]).out_str())
-            .collect();
-        assert_eq!(ids, ["x\n", "a\n"]);
+        let identify = |name| sb.run(&["-n", name, "netns", "identify"]).out_str();
+        assert_eq!([identify("x"), identify("a")], ["x\n", "a\n"]);
     });
 }
 
@@ -86,11 +83,12 @@ fn a_batch_inside_a_user_namespace() {
 #[test]
 fn a_batch_that_cannot_come_back_stops() {
     let Some(strace) = emulate::strace("a batch that cannot come back") else { return };
-    scenario(Compare::Differs("ip exits on its own words"), false, |sb| {
+    // The first setns is the batch's probe, the second the way back from x.
+    let inject = "inject=setns:error=EPERM:when=2";
+    let pre = [strace, "-f", "-qq", "-o", "/dev/null", "-e", inject, "--"];
+    let why = "ip has no probe, and keeps the name it could not come back from";
+    scenario(Compare::Differs(why), false, |sb| {
         std::fs::write(format!("{WORK}/F"), "netns add x\nnetns add y\n").expect("batch file");
-        // The first setns is the batch's probe, the second the way back from x.
-        let pre =
-            [strace, "-f", "-qq", "-o", "/dev/null", "-e", "inject=setns:error=EPERM:when=2", "--"];
         let seen = sb.output(sb.command(&pre, Via::Ip, &os(&["-force", "-b", "F"])), None);
         assert_eq!(
             (seen.err_str().as_str(), seen.status),
