@@ -7,7 +7,8 @@
  *             HELLO_STRIPPED [OTHER_NETNS...]
  *
  * With other builds of netns after the fixed arguments, it compares them with the first
- * instead (A/B mode: exec, its page faults and peak RSS, add+delete, list and identify).
+ * instead (A/B mode: exec, its page faults and peak RSS, add+delete, list and identify; with
+ * SCALE=1 also batches of add, against ip and the floor too).
  *
  * Timing: wall clock (CLOCK_MONOTONIC) around posix_spawn and wait4, and CPU time from wait4's
  * rusage (the command's and that of the children it waited for). Peak RSS: ru_maxrss,
@@ -36,7 +37,7 @@
 
 extern char **environ;
 
-#define MAXV 5     /* variants in one comparison */
+#define MAXV 6     /* variants in one comparison: up to four builds, ip and the floor */
 #define MAXSTEPS 2 /* commands in one call (add, then delete) */
 #define MAXROUNDS 3000
 
@@ -693,12 +694,63 @@ static void ab_section(char **builds, int nb)
 	delete_all(del_all, 1000);
 }
 
+/* A/B mode with SCALE=1: batches of `add` at 100, 1,000 and 10,000 namespaces, every build,
+ * ip and the floor in the same rounds, each set deleted (and freed by the kernel) before the
+ * next is made. */
+static void ab_batch_add(char **builds, int nb)
+{
+	static struct result res;
+	const int sizes[] = {100, 1000, 10000}, rounds[] = {8, 4, 2};
+	char ours_file[32], ip_file[32], count[16], name[64];
+	char *argvs[MAXV][4], *del_all[] = {builds[0], "-all", "delete", NULL};
+	int nv = nb + 2, ip_v = nb, floor_v = nb + 1;
+
+	for (int s = 0; s < 3; s++) {
+		int n = sizes[s], nr = quick ? (rounds[s] + 1) / 2 : rounds[s];
+		char *lines = name_lines("add ", "s", n, "");
+		write_file(ours_file, lines);
+		free(lines);
+		lines = name_lines("netns add ", "s", n, "");
+		write_file(ip_file, lines);
+		free(lines);
+		snprintf(count, sizeof count, "%d", n);
+		for (int b = 0; b < nb; b++)
+			argvs[b][0] = builds[b], argvs[b][1] = "-b", argvs[b][2] = ours_file;
+		argvs[ip_v][0] = (char *)ip, argvs[ip_v][1] = "-batch", argvs[ip_v][2] = ip_file;
+		argvs[floor_v][0] = (char *)floor_add, argvs[floor_v][1] = "s";
+		argvs[floor_v][2] = count;
+		memset(&res, 0, sizeof res);
+		for (int r = 0; r < nr; r++) {
+			for (int k = 0; k < nv; k++) {
+				int i = r % 2 ? nv - 1 - k : k, failed = failures;
+				argvs[i][3] = NULL;
+				res.sec[i][r] = run(argvs[i], NULL);
+				res.cpu[i][r] = last_cpu;
+				need(failures == failed, "a batch of add failed");
+				delete_all(del_all, n);
+			}
+			res.rounds = r + 1;
+		}
+		unlink(ours_file), unlink(ip_file);
+		for (int b = 0; b < nb; b++) {
+			snprintf(name, sizeof name, "batch add %d: %s vs ip", n, tags[b]);
+			per_line(name, &res, b, tags[b], ip_v, "ip", 0, n);
+			snprintf(name, sizeof name, "  %s vs floor", tags[b]);
+			per_line(name, &res, b, tags[b], floor_v, "floor", 0, n);
+		}
+		for (int b = 1; b < nb; b++) {
+			snprintf(name, sizeof name, "  %s vs A", tags[b]);
+			per_line(name, &res, b, tags[b], 0, "A", 0, n);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *e;
 	char d[160];
 
-	if (argc < 11 || argc > 11 + MAXV - 2) {
+	if (argc < 11 || argc > 10 + (int)(sizeof tags / sizeof *tags)) {
 		fprintf(stderr, "usage: harness NETNS IP FLOOR FLOOR_GLIBC FLOOR_ADD FLOOR_IDENTIFY "
 				"TRUE0 PEAK NETNS_STRIPPED HELLO_STRIPPED [OTHER_NETNS...]\n");
 		return 2;
@@ -715,6 +767,8 @@ int main(int argc, char **argv)
 	if (argc > 11) {
 		argv[10] = argv[1];
 		ab_section(argv + 10, argc - 10);
+		if (scale)
+			ab_batch_add(argv + 10, argc - 10);
 	} else {
 		long ours = file_size(argv[9]), hello = file_size(argv[10]);
 		snprintf(d, sizeof d, "ours %ld B, std hello-world %ld B", ours, hello);

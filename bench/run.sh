@@ -6,7 +6,8 @@
 #
 #     sh bench/run.sh BIN          QUICK=1 for a quick look (a fifth of the rounds); SCALE=1
 #                                  adds batches of 100, 1,000 and 10,000 namespaces
-#     sh bench/run.sh BIN OTHER... A/B: other builds of netns against BIN (up to three)
+#     sh bench/run.sh BIN OTHER... A/B: other builds of netns against BIN (up to three); with
+#                                  SCALE=1 also batches of add (each build, ip and the floor)
 set -eu
 bin=$(readlink -f "$1")
 shift

@@ -88,6 +88,8 @@ pub enum Error {
     BindRunDir(io::Error),
     CreateFile(PathBuf, io::Error),
     Unshare(OsString, io::Error),
+    /// A batch's add could not go back to the network namespace the batch runs in.
+    SwitchBack(io::Error),
     /// Boxed: its two paths inline would make every Error, and every Result that carries one
     /// up the stack, 56 bytes instead of 48.
     Bind(Box<Bind>),
@@ -261,6 +263,7 @@ impl Error {
             | Error::BindRunDir(_)
             | Error::CreateFile(..)
             | Error::Unshare(..)
+            | Error::SwitchBack(_)
             | Error::Bind(_)
             | Error::RemoveFile(..)
             | Error::OpenDir(_)
@@ -299,9 +302,10 @@ impl Error {
     }
 
     /// `ip -batch` stops at once, without "Command failed", on the errors it meets by calling
-    /// exit() rather than returning: usage errors and a killed child.
+    /// exit() rather than returning: usage errors, a killed child, and an add that could not
+    /// switch back.
     pub fn ends_batch(&self) -> bool {
-        matches!(self, Error::Killed)
+        matches!(self, Error::Killed | Error::SwitchBack(_))
             || (self.exit_code() == 255 && !matches!(self, Error::Enter { .. }))
     }
 
@@ -392,6 +396,7 @@ impl Error {
                 "Failed to create a new network namespace \"{name}\": {err}",
                 &[b(name), e(err)],
             ),
+            Error::SwitchBack(err) => fill("setns: {err}", &[e(err)]),
             Error::Bind(bind) => fill(
                 "Bind {source} -> {target} failed: {err}",
                 &[b(&bind.source), b(&bind.target), e(&bind.err)],

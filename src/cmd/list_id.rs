@@ -20,11 +20,11 @@ pub fn run(
     nsid: Option<i32>,
 ) -> Result<(), Error> {
     let rtnl = session.rtnl()?;
-    let mut named = Vec::new();
+    let mut named = Named::default();
     if let Some(listing) = nsids::listing()? {
         let (ids, warnings) = nsids::ids(rtnl, &listing)?;
         super::warn_all(&warnings);
-        named = ids.into_iter().zip(listing.names).collect();
+        named = Named::new(&ids, listing.names);
     }
     let (peers, failure) = match nsid {
         Some(nsid) => match rtnl.peer(nsid, target) {
@@ -53,14 +53,42 @@ fn no_nsids(kernel: &Kernel) -> bool {
     kernel.errno == libc::EOPNOTSUPP
 }
 
-/// `named`: each name in the run directory with its id here, if it has one.
-fn render(ctx: &Ctx, peers: &[Peer], named: &[(Option<i32>, OsString)]) -> Vec<u8> {
-    // Seen from a target, a peer's id here is its current-nsid. Where two names share a
-    // namespace, the later one in the directory wins, as in ip.
-    let name_of = |peer: &Peer| {
-        let id = Some(peer.current.unwrap_or(peer.nsid));
-        named.iter().rfind(|(named_id, _)| *named_id == id).map(|(_, name)| name)
-    };
+/// The names in the run directory that have an id here, to be found by their id.
+#[derive(Default)]
+struct Named {
+    names: Vec<OsString>,
+    /// Each name's id and place in `names`, as one number (`id << 32 | place`: ids are never
+    /// negative), sorted: a peer's name is found by a binary search, not a walk of every name
+    /// (thousands at boot scale). A number, not a pair, keeps the sort's code small.
+    by_id: Vec<u64>,
+}
+
+impl Named {
+    /// `ids`: each name's id here, if it has one.
+    fn new(ids: &[Option<i32>], names: Vec<OsString>) -> Named {
+        let mut by_id: Vec<u64> = Vec::with_capacity(ids.len());
+        for (at, id) in ids.iter().enumerate() {
+            if let Some(id) = id.and_then(|id| u32::try_from(id).ok()) {
+                by_id.push(u64::from(id) << 32 | at as u64);
+            }
+        }
+        let by_id = std::collections::BinaryHeap::from(by_id).into_sorted_vec();
+        Named { names, by_id }
+    }
+
+    /// The name of the namespace with this id. Where two names share a namespace, the later
+    /// one in the directory wins, as in ip: the last of the id's entries.
+    fn of(&self, id: i32) -> Option<&OsString> {
+        let id = u64::from(u32::try_from(id).ok()?);
+        let end = self.by_id.partition_point(|key| key >> 32 <= id);
+        let key = self.by_id.get(end.checked_sub(1)?)?;
+        (key >> 32 == id).then(|| &self.names[*key as u32 as usize])
+    }
+}
+
+fn render(ctx: &Ctx, peers: &[Peer], named: &Named) -> Vec<u8> {
+    // Seen from a target, a peer's id here is its current-nsid.
+    let name_of = |peer: &Peer| named.of(peer.current.unwrap_or(peer.nsid));
     if ctx.json {
         let mut array = Array::new(ctx.pretty);
         for peer in peers {
@@ -103,4 +131,66 @@ fn push_id(out: &mut Vec<u8>, key: &[u8], id: i32) {
         out.extend_from_slice(b"unassigned");
     }
     out.push(b' ');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(entries: &[(Option<i32>, &str)]) -> Named {
+        let ids: Vec<Option<i32>> = entries.iter().map(|(id, _)| *id).collect();
+        Named::new(&ids, entries.iter().map(|(_, name)| OsString::from(name)).collect())
+    }
+
+    /// Names in directory order: `b` and `d` share id 3, and `d` comes later; `c` has none.
+    #[test]
+    fn the_later_name_of_an_id_wins() {
+        let named =
+            named(&[(Some(3), "b"), (None, "c"), (Some(1), "a"), (Some(3), "d"), (Some(7), "e")]);
+        let peers = [0, 1, 3, 7, 9].map(|nsid| Peer { nsid, current: None });
+        let ctx = Ctx { json: false, pretty: false, batch: false };
+        let name = |n: &str| format!("(iproute2 netns name: {n})");
+        let want = format!(
+            "nsid 0 \nnsid 1 {}\nnsid 3 {}\nnsid 7 {}\nnsid 9 \n",
+            name("a"),
+            name("d"),
+            name("e")
+        );
+        assert_eq!(String::from_utf8_lossy(&render(&ctx, &peers, &named)), want);
+        // Seen from a target: the id here is the current-nsid.
+        let peers = [Peer { nsid: 20, current: Some(3) }, Peer { nsid: 21, current: Some(4) }];
+        let want = format!("nsid 20 current-nsid 3 {}\nnsid 21 current-nsid 4 \n", name("d"));
+        assert_eq!(String::from_utf8_lossy(&render(&ctx, &peers, &named)), want);
+    }
+
+    /// Against the plain walk (the last name in the directory with the id), over directories
+    /// of every size up to 300 whose ids repeat, skip and run to the largest there is.
+    #[test]
+    fn a_lookup_finds_what_a_walk_finds() {
+        let mut seed = 1u32;
+        let mut next = |below: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) % below
+        };
+        for len in 0..300 {
+            let entries: Vec<(Option<i32>, String)> = (0..len)
+                .map(|at| {
+                    let id = match next(8) {
+                        0 => None,
+                        1 => Some(i32::MAX - next(2) as i32),
+                        _ => Some(next(len / 2 + 1) as i32),
+                    };
+                    (id, format!("n{at}"))
+                })
+                .collect();
+            let pairs: Vec<(Option<i32>, &str)> =
+                entries.iter().map(|(id, name)| (*id, name.as_str())).collect();
+            let named = named(&pairs);
+            for id in (-1..=len as i32).chain([i32::MAX - 1, i32::MAX]) {
+                let walk = entries.iter().rfind(|(named_id, _)| *named_id == Some(id));
+                let want = walk.map(|(_, name)| OsString::from(name));
+                assert_eq!(named.of(id), want.as_ref(), "id {id} among {entries:?}");
+            }
+        }
+    }
 }

@@ -19,7 +19,7 @@ use crate::session::Session;
 pub struct Ctx {
     pub json: bool,
     pub pretty: bool,
-    /// Batch mode: `exec` must come back for the next line, so it forks.
+    /// Batch mode: `exec` and `add` must come back for the next line (`exec` forks).
     pub batch: bool,
 }
 
@@ -29,7 +29,7 @@ pub fn run(command: Command, ctx: &Ctx, session: &mut Session) -> Result<(), Err
         Command::List => list::run(ctx, session),
         Command::ListId { target, nsid } => list_id::run(ctx, session, target, nsid),
         Command::Usage => Err(Error::Usage),
-        Command::Add(name) => add::run(session, &name),
+        Command::Add(name) => add::run(session, &name, ctx.batch),
         Command::Attach(name, pid) => add::attach(session, &name, pid),
         Command::Set(name, nsid) => set::run(session, &name, nsid),
         Command::Delete(name) => delete::run(&name),

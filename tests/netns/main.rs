@@ -21,6 +21,7 @@ mod skips;
 mod table;
 
 mod add;
+mod add_in_place;
 mod all_exec;
 mod batch;
 mod crash;
