@@ -98,7 +98,14 @@ smoke() {
 # those messages, so these integration tests cannot pass under qemu-user (they pass natively
 # and in `make vm-test`), and neither can the seed walkthroughs (tests/seeds), which list.
 # old_kernels:: also emulates kernels with a seccomp filter and strace, which would meet
-# qemu's own system calls rather than the program's.
+# qemu's own system calls rather than the program's; so do the fault injection (faults::, and
+# the strace cases of crash:: and add_in_place::). qemu-user cannot make a child that shares
+# our memory without being a thread (clone with CLONE_VM: EINVAL), which is how an add in a
+# batch inside a user namespace makes its namespace (crash::, add_in_place::). The link dumps
+# that the link, address and tuntap listings ask for (RTM_GETLINK with NLM_F_DUMP) are not
+# answered to their end under qemu-user 7.2 (seen: the listing waits until the test's limit
+# kills it), so show:: and tuntap:: cannot run there; they pass natively. session:: lists
+# (nsids).
 QEMU_SKIPS="seeds:: add::parallel_adds batch::batch_lines dispatch::bare_netns_and_output_options
 dispatch::subcommand_prefixes list::list_formats list::set_then_list list::set_errors
 list_id::list_id_errors list_id::list_id_output names::non_utf8_name netns_option::netns_option
@@ -106,7 +113,9 @@ robustness::closed_pipe_ends_quietly robustness::unprivileged
 walkthrough::two_namespaces_ping_across_a_veth_pair old_kernels:: planted::fifos_are_not_waited_on
 silent_errors::batch_files_that_cannot_be_read silent_errors::batch_read_error_midway
 silent_errors::closed_stdout_is_an_error silent_errors::json_of_names_that_are_not_utf8
-silent_errors::unreadable_run_dir silent_errors::list_when_entries_cannot_be_opened"
+silent_errors::unreadable_run_dir silent_errors::list_when_entries_cannot_be_opened
+faults:: crash:: add_in_place::a_batch_inside_a_user_namespace add_in_place::a_batch_that_cannot_come_back_stops
+session:: show:: tuntap::"
 
 # On a big-endian guest (powerpc64, s390x) qemu must also turn the numbers in each netlink
 # message into the host's order. For the link requests we send, qemu 7.2 swaps the headers of
