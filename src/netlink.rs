@@ -8,8 +8,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{
     DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
-    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NetlinkMessage,
-    NetlinkPayload, NetlinkSerializable, NlasIterator,
+    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NlasIterator,
 };
 use netlink_packet_route::nsid::NsidAttribute;
 use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
@@ -32,33 +31,36 @@ pub const VETH_INFO_PEER: u16 = 1;
 /// fit the receive buffer and the open namespace files stay well under the descriptor limit.
 pub const BATCH: usize = 64;
 
-/// A request: its message type, and the bytes after the netlink header. One type for every
-/// request keeps one copy of the code that sends them.
+/// A request: its message type, its header flags, and the bytes after the netlink header. One
+/// type for every request keeps one copy of the code that sends them; it is not a
+/// `NetlinkMessage`, whose payload is an enum of every kind of message, each with its own code
+/// to measure, write and drop it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Raw {
+pub struct Request {
     kind: u16,
+    pub flags: u16,
     payload: Vec<u8>,
 }
 
-impl NetlinkSerializable for Raw {
-    fn message_type(&self) -> u16 {
-        self.kind
-    }
-
-    fn buffer_len(&self) -> usize {
-        self.payload.len()
-    }
-
-    fn serialize(&self, buffer: &mut [u8]) {
-        buffer.copy_from_slice(&self.payload)
-    }
+/// A hand-laid request of type `kind` with these header flags.
+pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> Request {
+    Request { kind, flags, payload }
 }
 
-/// A hand-laid request of type `kind` with these header flags.
-pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> NetlinkMessage<Raw> {
-    let mut header = NetlinkHeader::default();
-    header.flags = flags;
-    NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Raw { kind, payload }))
+impl Request {
+    /// Appends the message as it is sent, numbered `seq`: the header (NLM_F_REQUEST among its
+    /// flags, port 0: the kernel's) and the payload.
+    pub fn write(&self, seq: u32, out: &mut Vec<u8>) {
+        let mut header = NetlinkHeader::default();
+        header.length = (NLMSG_HDRLEN + self.payload.len()) as u32;
+        header.message_type = self.kind;
+        header.flags = self.flags | NLM_F_REQUEST;
+        header.sequence_number = seq;
+        let at = out.len();
+        out.resize(at + NLMSG_HDRLEN, 0);
+        header.emit(&mut out[at..]);
+        out.extend_from_slice(&self.payload);
+    }
 }
 
 /// A fixed header, then netlink attributes laid out one after the other, padded as the kernel
@@ -188,15 +190,14 @@ impl Rtnl {
             return Ok(Vec::new());
         }
         let first = self.seq.wrapping_add(1);
-        let requests: Vec<_> = queries
-            .iter()
-            .map(|query| {
-                let mut attrs = vec![query.attribute()];
-                attrs.extend(target.map(NsidAttribute::TargetNsid));
-                self.request(RTM_GETNSID, NLM_F_REQUEST, attrs)
-            })
-            .collect();
-        self.send(&requests)?;
+        let mut requests = Vec::new();
+        for query in queries {
+            let mut attrs = vec![query.attribute()];
+            attrs.extend(target.map(NsidAttribute::TargetNsid));
+            self.seq = self.seq.wrapping_add(1);
+            encode(RTM_GETNSID, 0, &attrs).write(self.seq, &mut requests);
+        }
+        self.sock.send(&requests, 0)?;
         let mut answers: Vec<Option<Result<Peer, Kernel>>> = vec![None; queries.len()];
         while answers.iter().any(Option::is_none) {
             let (index, reply) = self.next_reply(first)?;
@@ -207,13 +208,17 @@ impl Rtnl {
                 Reply::Done | Reply::Ack => continue,
             };
         }
-        Ok(answers.into_iter().flatten().collect())
+        // A loop, not a collect: each collect is code of its own for its iterator's type.
+        let mut peers = Vec::with_capacity(answers.len());
+        for answer in answers.into_iter().flatten() {
+            peers.push(answer);
+        }
+        Ok(peers)
     }
 
     /// Gives the namespace behind `fd` the id `nsid` here (-1: the kernel picks one).
     pub fn set_nsid(&mut self, fd: BorrowedFd<'_>, nsid: i32) -> Result<(), Failure> {
-        let attrs = vec![fd_attr(fd), NsidAttribute::Id(nsid)];
-        self.acknowledged(encode(RTM_NEWNSID, 0, 0, attrs))
+        self.acknowledged(encode(RTM_NEWNSID, 0, &[fd_attr(fd), NsidAttribute::Id(nsid)]))
     }
 
     /// The peer with id `nsid` here, seen from `target` when given.
@@ -235,10 +240,10 @@ impl Rtnl {
     }
 
     fn dump_as_asked(&mut self, target: Option<i32>) -> (Vec<Peer>, Option<Failure>) {
-        let attrs = target.map(NsidAttribute::TargetNsid).into_iter().collect();
-        let request = self.request(RTM_GETNSID, NLM_F_REQUEST | NLM_F_DUMP, attrs);
+        let attrs = target.map(NsidAttribute::TargetNsid);
+        let request = encode(RTM_GETNSID, NLM_F_DUMP, attrs.as_slice());
         let mut peers = Vec::new();
-        if let Err(e) = self.send(&[request]) {
+        if let Err(e) = self.send(&request) {
             return (peers, Some(Failure::Io(e)));
         }
         loop {
@@ -262,14 +267,16 @@ impl Rtnl {
         if failure.is_some() {
             return (Vec::new(), failure);
         }
-        let mut ids: Vec<i32> = ours.iter().map(|peer| peer.nsid).collect();
-        if !ids.contains(&target) {
-            ids.push(target);
+        let mut queries = Vec::with_capacity(ours.len() + 1);
+        for peer in &ours {
+            queries.push(Query::Id(peer.nsid));
+        }
+        if !ours.iter().any(|peer| peer.nsid == target) {
+            queries.push(Query::Id(target));
         }
         let mut peers: Vec<Peer> = Vec::new();
-        for chunk in ids.chunks(BATCH) {
-            let queries: Vec<Query<'_>> = chunk.iter().map(|id| Query::Id(*id)).collect();
-            let answers = match self.lookup(&queries, Some(target)) {
+        for chunk in queries.chunks(BATCH) {
+            let answers = match self.lookup(chunk, Some(target)) {
                 Ok(answers) => answers,
                 Err(e) => return (Vec::new(), Some(Failure::Io(e))),
             };
@@ -287,18 +294,10 @@ impl Rtnl {
         (peers, None)
     }
 
-    fn request(&mut self, kind: u16, flags: u16, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {
-        self.seq = self.seq.wrapping_add(1);
-        encode(kind, flags, self.seq, attrs)
-    }
-
     /// Sends one request that asks for an acknowledgement, and waits for it.
-    pub fn acknowledged(&mut self, mut request: NetlinkMessage<Raw>) -> Result<(), Failure> {
-        self.seq = self.seq.wrapping_add(1);
-        request.header.sequence_number = self.seq;
-        request.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
-        request.finalize();
-        self.send(&[request])?;
+    pub fn acknowledged(&mut self, mut request: Request) -> Result<(), Failure> {
+        request.flags |= NLM_F_ACK;
+        self.send(&request)?;
         loop {
             match self.next_reply(self.seq)?.1 {
                 Reply::Ack => return Ok(()),
@@ -308,14 +307,11 @@ impl Rtnl {
         }
     }
 
-    fn send(&mut self, msgs: &[NetlinkMessage<Raw>]) -> io::Result<()> {
-        let mut out = vec![0; msgs.iter().map(NetlinkMessage::buffer_len).sum()];
-        let mut at = 0;
-        for msg in msgs {
-            let len = msg.buffer_len();
-            msg.serialize(&mut out[at..at + len]);
-            at += len;
-        }
+    /// Sends one request, numbered after the last.
+    fn send(&mut self, request: &Request) -> io::Result<()> {
+        self.seq = self.seq.wrapping_add(1);
+        let mut out = Vec::new();
+        request.write(self.seq, &mut out);
         self.sock.send(&out, 0).map(drop)
     }
 
@@ -354,17 +350,9 @@ impl Rtnl {
     /// Sends a get, or a dump (a request with NLM_F_DUMP), and hands each message of the
     /// answer to `each`, whole and unread: the one message a get answers with, or every one
     /// up to the end of the dump. The kernel's refusal ends it.
-    pub fn fetch(
-        &mut self,
-        mut request: NetlinkMessage<Raw>,
-        each: &mut dyn FnMut(&[u8]),
-    ) -> Result<(), Failure> {
-        self.seq = self.seq.wrapping_add(1);
-        request.header.sequence_number = self.seq;
-        request.header.flags |= NLM_F_REQUEST;
-        request.finalize();
-        let dump = request.header.flags & NLM_F_DUMP != 0;
-        self.send(&[request])?;
+    pub fn fetch(&mut self, request: Request, each: &mut dyn FnMut(&[u8])) -> Result<(), Failure> {
+        let dump = request.flags & NLM_F_DUMP != 0;
+        self.send(&request)?;
         loop {
             let len = self.datagram()?;
             let mut bytes = &self.buf[..len];
@@ -399,14 +387,10 @@ fn fd_attr(fd: BorrowedFd<'_>) -> NsidAttribute {
 
 /// An nsid request. Its header is only the address family, AF_UNSPEC in every request: written
 /// as zeros rather than by `NsidHeader`, whose conversion links a table of every family.
-pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {
-    let attrs = attrs.as_slice();
+pub fn encode(kind: u16, flags: u16, attrs: &[NsidAttribute]) -> Request {
     let mut payload = vec![0; 4 + attrs.buffer_len()];
     attrs.emit(&mut payload[4..]);
-    let mut msg = raw(kind, flags, payload);
-    msg.header.sequence_number = seq;
-    msg.finalize();
-    msg
+    raw(kind, flags, payload)
 }
 
 /// The messages packed in one datagram, each with the sequence number of the request it
@@ -551,9 +535,9 @@ mod tests {
     const ACK_TLVS: u16 = 0x200;
     const CAPPED_TLVS: u16 = 0x300;
 
-    fn bytes_of(msg: &NetlinkMessage<Raw>) -> Vec<u8> {
-        let mut out = vec![0; msg.buffer_len()];
-        msg.serialize(&mut out);
+    fn bytes_of(request: &Request) -> Vec<u8> {
+        let mut out = Vec::new();
+        request.write(SEQ, &mut out);
         out
     }
 
@@ -583,12 +567,8 @@ mod tests {
     #[test]
     fn requests_are_laid_out_as_iproute2s() {
         let fd = NsidAttribute::Fd(6);
-        assert_eq!(
-            bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, SEQ, vec![fd.clone()])),
-            get_by_fd()
-        );
-        let set =
-            encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, SEQ, vec![fd, NsidAttribute::Id(20)]);
+        assert_eq!(bytes_of(&encode(RTM_GETNSID, 0, &[fd.clone()])), get_by_fd());
+        let set = encode(RTM_NEWNSID, NLM_F_ACK, &[fd, NsidAttribute::Id(20)]);
         assert_eq!(bytes_of(&set), set_20());
     }
 

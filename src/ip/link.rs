@@ -14,11 +14,11 @@ use libc::{
     IFF_UP, IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU,
     IFLA_NET_NS_FD, IFLA_NET_NS_PID, RTM_NEWLINK,
 };
-use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NetlinkMessage};
+use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL};
 
 use crate::cli::{LinkCommand, LinkEnd, Namespace};
 use crate::error::Error;
-use crate::netlink::{Raw, VETH_INFO_PEER, attributes as emit, raw};
+use crate::netlink::{Request, VETH_INFO_PEER, attributes as emit, raw};
 use crate::netns;
 use crate::session::Session;
 use crate::sys;
@@ -98,7 +98,7 @@ impl End {
 }
 
 /// `ip link add END type veth [peer PEER]`.
-pub fn veth(end: &End, peer: &End) -> NetlinkMessage<Raw> {
+pub fn veth(end: &End, peer: &End) -> Request {
     let peer = emit(ifinfomsg(0, None).as_flattened(), &peer.attributes());
     let data = emit(&[], &[DefaultNla::new(VETH_INFO_PEER, peer)]);
     // The kind without a NUL, as iproute2 sends it.
@@ -118,7 +118,7 @@ pub struct Change {
 }
 
 /// `ip link set DEV [netns NS] [name NEW] [up|down] [mtu N]`.
-pub fn set(index: u32, netns: Option<&Destination>, change: &Change) -> NetlinkMessage<Raw> {
+pub fn set(index: u32, netns: Option<&Destination>, change: &Change) -> Request {
     let mut attrs: Vec<DefaultNla> = netns.map(Destination::attribute).into_iter().collect();
     attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
     attrs.extend(change.name.as_deref().map(name_attr));
@@ -143,7 +143,7 @@ fn name_attr(name: &str) -> DefaultNla {
     DefaultNla::new(IFLA_IFNAME, [name.as_bytes(), b"\0"].concat())
 }
 
-fn request(payload: Vec<u8>, flags: u16) -> NetlinkMessage<Raw> {
+fn request(payload: Vec<u8>, flags: u16) -> Request {
     raw(RTM_NEWLINK, flags, payload)
 }
 
@@ -153,7 +153,7 @@ mod tests {
     //! them, with our sequence number (0) and our descriptors.
     use super::*;
     use crate::netlink::golden::{header as nlmsghdr, nla, u32_nla};
-    use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST};
+    use netlink_packet_core::NLM_F_ACK;
 
     #[test]
     fn up_without_a_move() {
@@ -162,11 +162,10 @@ mod tests {
         assert_eq!(bytes_of(set(3, None, &up)), header(32, 5, 3, true));
     }
 
-    fn bytes_of(mut msg: NetlinkMessage<Raw>) -> Vec<u8> {
-        msg.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
-        msg.finalize();
-        let mut out = vec![0; msg.buffer_len()];
-        msg.serialize(&mut out);
+    fn bytes_of(mut msg: Request) -> Vec<u8> {
+        msg.flags |= NLM_F_ACK;
+        let mut out = Vec::new();
+        msg.write(0, &mut out);
         out
     }
 

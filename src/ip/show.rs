@@ -12,11 +12,9 @@ use super::out::Out;
 use super::print::{self, Filter, Lookup};
 use crate::cli::{Options, Show};
 use crate::error::{self, Error};
-use crate::netlink::{Failure, Raw, Rtnl};
+use crate::netlink::{Failure, Request, Rtnl};
 use crate::nsids;
 use crate::sys;
-
-use netlink_packet_core::NetlinkMessage;
 
 /// The listing, done here where the system's ip is busybox's or there is none; in front of
 /// iproute2's ip, `words` are handed to it.
@@ -126,12 +124,12 @@ impl Kernel {
     }
 
     /// Every message of a dump; `None` when the kernel broke it off, which ip reports.
-    fn dump(&mut self, request: NetlinkMessage<Raw>) -> Option<Vec<Message>> {
+    fn dump(&mut self, request: Request) -> Option<Vec<Message>> {
         self.messages(request).map_err(|failure| error::warn(&Error::Dump(kernel_of(failure)))).ok()
     }
 
     /// The links or addresses of the answer: one for a get, all of them for a dump.
-    fn messages(&mut self, request: NetlinkMessage<Raw>) -> Result<Vec<Message>, Failure> {
+    fn messages(&mut self, request: Request) -> Result<Vec<Message>, Failure> {
         let mut messages = Vec::new();
         self.rtnl.fetch(request, &mut |bytes| messages.extend(Message::parse(bytes)))?;
         Ok(messages)

@@ -7,10 +7,10 @@ use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use netlink_packet_core::{DefaultNla, NLM_F_DUMP, NetlinkMessage, NlasIterator};
+use netlink_packet_core::{DefaultNla, NLM_F_DUMP, NlasIterator};
 
 use crate::error::{self, Error, Prop, PropFault};
-use crate::netlink::{Failure, Raw, attributes, raw};
+use crate::netlink::{Failure, Request, attributes, raw};
 use crate::sys::{self, Dir};
 
 /// The device that makes and attaches tun devices.
@@ -91,7 +91,7 @@ pub fn devices() -> Result<(Vec<TunDevice>, Option<Error>), Error> {
 
 /// RTM_GETLINK for every link of kind `tun`, as iproute2 asks: the kernel filters (where it
 /// can), and the answers are checked again anyway.
-fn dump_request() -> NetlinkMessage<Raw> {
+fn dump_request() -> Request {
     // The kind without a NUL, as iproute2 sends it.
     let kind = attributes(&[], &[DefaultNla::new(IFLA_INFO_KIND, KIND.to_vec())]);
     let payload = attributes(&[0; 16], &[DefaultNla::new(IFLA_LINKINFO, kind)]);
@@ -218,18 +218,14 @@ fn serves(info: &[u8], name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netlink_packet_core::{NLM_F_DUMP, NLM_F_REQUEST};
 
     #[test]
     fn the_dump_request_is_iproute2s() {
         // ip tuntap show, as strace showed iproute2 6.1 send it: RTM_GETLINK, NLM_F_DUMP and
         // NLM_F_REQUEST, an empty ifinfomsg, then
         // IFLA_LINKINFO { IFLA_INFO_KIND "tun" } (our sequence number, 0, here).
-        let mut msg = dump_request();
-        msg.header.flags |= NLM_F_REQUEST | NLM_F_DUMP;
-        msg.finalize();
-        let mut bytes = vec![0; msg.buffer_len()];
-        msg.serialize(&mut bytes);
+        let mut bytes = Vec::new();
+        dump_request().write(0, &mut bytes);
         let mut expected = Vec::new();
         expected.extend_from_slice(&44u32.to_ne_bytes());
         expected.extend_from_slice(&18u16.to_ne_bytes());
