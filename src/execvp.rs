@@ -51,7 +51,11 @@ pub fn exec_at(path: &Path, argv: &[OsString]) -> io::Error {
 
 /// The arguments as C strings; none of them can hold a NUL byte.
 fn c_strings(argv: &[OsString]) -> Option<Vec<CString>> {
-    argv.iter().map(|a| CString::new(a.as_bytes()).ok()).collect()
+    let mut strings = Vec::with_capacity(argv.len());
+    for arg in argv {
+        strings.push(CString::new(arg.as_bytes()).ok()?);
+    }
+    Some(strings)
 }
 
 /// execve() of one file; a file the kernel cannot execute is handed to /bin/sh as a script.

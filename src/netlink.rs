@@ -567,7 +567,7 @@ mod tests {
     #[test]
     fn requests_are_laid_out_as_iproute2s() {
         let fd = NsidAttribute::Fd(6);
-        assert_eq!(bytes_of(&encode(RTM_GETNSID, 0, &[fd.clone()])), get_by_fd());
+        assert_eq!(bytes_of(&encode(RTM_GETNSID, 0, std::slice::from_ref(&fd))), get_by_fd());
         let set = encode(RTM_NEWNSID, NLM_F_ACK, &[fd, NsidAttribute::Id(20)]);
         assert_eq!(bytes_of(&set), set_20());
     }

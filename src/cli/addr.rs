@@ -48,8 +48,12 @@ fn ipv4_prefix(word: &OsStr) -> Option<([u8; 4], u8)> {
         Some((addr, prefix)) => (addr, prefix.parse::<u8>().ok().filter(|p| *p <= 32)?),
         None => (text, 32),
     };
-    let octets: Vec<u8> = addr.split('.').map(|o| o.parse().ok()).collect::<Option<_>>()?;
-    Some((octets.try_into().ok()?, prefix))
+    let mut octets = [0; 4];
+    let mut parts = addr.split('.');
+    for octet in &mut octets {
+        *octet = parts.next()?.parse().ok()?;
+    }
+    parts.next().is_none().then_some((octets, prefix))
 }
 
 #[cfg(test)]

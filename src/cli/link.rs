@@ -166,14 +166,17 @@ fn mtu(word: &OsString) -> Result<u32, Error> {
 
 /// A link-layer address: bytes in hex, separated by colons.
 fn lladdr(word: &OsString) -> Result<Vec<u8>, Error> {
-    let text = word.to_str().ok_or_else(|| Error::Lladdr(word.clone()))?;
-    text.split(':')
-        .map(|part| match part.len() {
-            1 | 2 => u8::from_str_radix(part, 16).ok(),
-            _ => None,
-        })
-        .collect::<Option<Vec<u8>>>()
-        .ok_or_else(|| Error::Lladdr(word.clone()))
+    let parsed = word.to_str().and_then(|text| {
+        let mut bytes = Vec::new();
+        for part in text.split(':') {
+            bytes.push(match part.len() {
+                1 | 2 => u8::from_str_radix(part, 16).ok()?,
+                _ => return None,
+            });
+        }
+        Some(bytes)
+    });
+    parsed.ok_or_else(|| Error::Lladdr(word.clone()))
 }
 
 #[cfg(test)]

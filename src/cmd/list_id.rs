@@ -20,11 +20,12 @@ pub fn run(
     nsid: Option<i32>,
 ) -> Result<(), Error> {
     let rtnl = session.rtnl()?;
-    let mut named = Vec::new();
+    let (mut names, mut ids) = (Vec::new(), Vec::new());
     if let Some(listing) = nsids::listing()? {
-        let (ids, warnings) = nsids::ids(rtnl, &listing)?;
+        let warnings;
+        (ids, warnings) = nsids::ids(rtnl, &listing)?;
         super::warn_all(&warnings);
-        named = ids.into_iter().zip(listing.names).collect();
+        names = listing.names;
     }
     let (peers, failure) = match nsid {
         Some(nsid) => match rtnl.peer(nsid, target) {
@@ -44,7 +45,7 @@ pub fn run(
         Some(Failure::Io(e)) => Some(Error::SendDump(e)),
         None => None,
     };
-    out::print(&render(ctx, &peers, &named))?;
+    out::print(&render(ctx, &peers, &names, &ids))?;
     failure.map_or(Ok(()), Err)
 }
 
@@ -53,13 +54,13 @@ fn no_nsids(kernel: &Kernel) -> bool {
     kernel.errno == libc::EOPNOTSUPP
 }
 
-/// `named`: each name in the run directory with its id here, if it has one.
-fn render(ctx: &Ctx, peers: &[Peer], named: &[(Option<i32>, OsString)]) -> Vec<u8> {
+/// `names`: the names in the run directory; `ids`: the id each has here, if it has one.
+fn render(ctx: &Ctx, peers: &[Peer], names: &[OsString], ids: &[Option<i32>]) -> Vec<u8> {
     // Seen from a target, a peer's id here is its current-nsid. Where two names share a
     // namespace, the later one in the directory wins, as in ip.
     let name_of = |peer: &Peer| {
         let id = Some(peer.current.unwrap_or(peer.nsid));
-        named.iter().rfind(|(named_id, _)| *named_id == id).map(|(_, name)| name)
+        names.get(ids.iter().rposition(|named_id| *named_id == id)?)
     };
     if ctx.json {
         let mut array = Array::new(ctx.pretty);

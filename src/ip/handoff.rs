@@ -80,7 +80,10 @@ impl SystemIp {
 
     /// Runs `ip OPTIONS WORDS` in place of this process; returns only why it could not.
     pub fn exec(&self, options: &[OsString], words: &[OsString]) -> std::io::Error {
-        let argv: Vec<OsString> = self.argv.iter().chain(options).chain(words).cloned().collect();
+        let mut argv = Vec::with_capacity(self.argv.len() + options.len() + words.len());
+        for part in [&self.argv[..], options, words] {
+            argv.extend_from_slice(part);
+        }
         execvp::exec_at(&self.path, &argv)
     }
 }

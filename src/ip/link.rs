@@ -119,7 +119,8 @@ pub struct Change {
 
 /// `ip link set DEV [netns NS] [name NEW] [up|down] [mtu N]`.
 pub fn set(index: u32, netns: Option<&Destination>, change: &Change) -> Request {
-    let mut attrs: Vec<DefaultNla> = netns.map(Destination::attribute).into_iter().collect();
+    let mut attrs = Vec::new();
+    attrs.extend(netns.map(Destination::attribute));
     attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
     attrs.extend(change.name.as_deref().map(name_attr));
     request(emit(ifinfomsg(index, change.up).as_flattened(), &attrs), 0)

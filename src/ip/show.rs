@@ -73,7 +73,7 @@ struct Kernel {
     /// Links looked up by name or index: index, name, flags.
     links: Vec<(u32, Vec<u8>, u32)>,
     /// The named namespaces and their ids here, read when first needed.
-    names: Option<Vec<(OsString, Option<i32>)>>,
+    names: Option<(Vec<OsString>, Vec<Option<i32>>)>,
 }
 
 impl Kernel {
@@ -184,19 +184,16 @@ impl Lookup for Kernel {
     }
 
     fn netns(&mut self, nsid: i32) -> Option<OsString> {
-        if self.names.is_none() {
-            self.names = Some(named_ids(&mut self.rtnl));
-        }
-        let names = self.names.as_deref().unwrap_or_default();
-        names.iter().find(|(_, id)| *id == Some(nsid)).map(|(name, _)| name.clone())
+        let (names, ids) = self.names.get_or_insert_with(|| named_ids(&mut self.rtnl));
+        names.get(ids.iter().position(|id| *id == Some(nsid))?).cloned()
     }
 }
 
 /// The named namespaces and their ids here, in the run directory's order (ip's netns map).
-fn named_ids(rtnl: &mut Rtnl) -> Vec<(OsString, Option<i32>)> {
-    let Ok(Some(listing)) = nsids::listing() else { return Vec::new() };
+fn named_ids(rtnl: &mut Rtnl) -> (Vec<OsString>, Vec<Option<i32>>) {
+    let Ok(Some(listing)) = nsids::listing() else { return Default::default() };
     let ids = nsids::ids(rtnl, &listing).map(|(ids, _)| ids).unwrap_or_default();
-    listing.names.into_iter().zip(ids).collect()
+    (listing.names, ids)
 }
 
 /// ip's ipaddr_filter: with a family asked for, a link is listed only if it has an address of

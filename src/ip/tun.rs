@@ -55,9 +55,15 @@ impl TunDevice {
     /// The names of its flags, then (` 0x...`) the bits without a name, as iproute2 writes
     /// them; empty if there are none.
     pub fn flags(&self) -> (Vec<&'static str>, Vec<u8>) {
-        let set = |bit: i32| self.flags & i64::from(bit) != 0;
-        let names = NAMES.iter().filter(|(bit, _, cleared)| set(*bit) != *cleared);
-        let known = NAMES.iter().fold(0, |all, (bit, _, _)| all | i64::from(*bit));
+        let mut names = Vec::new();
+        let mut known = 0;
+        for (bit, name, cleared) in NAMES {
+            let bit = i64::from(bit);
+            if (self.flags & bit != 0) != cleared {
+                names.push(name);
+            }
+            known |= bit;
+        }
         let mut rest = (self.flags & !known) as u64;
         // Written last digit first, ` 0x` included, then turned around.
         let mut hex = Vec::new();
@@ -69,7 +75,7 @@ impl TunDevice {
             hex.extend_from_slice(b"x0 ");
         }
         hex.reverse();
-        (names.map(|(_, name, _)| *name).collect(), hex)
+        (names, hex)
     }
 }
 
@@ -80,7 +86,10 @@ pub fn devices() -> Result<(Vec<TunDevice>, Option<Error>), Error> {
     let fetched = crate::netlink::open()?.fetch(dump_request(), &mut |msg| {
         names.extend(msg.get(NLMSG_HDRLEN..).and_then(tun_name));
     });
-    let devices = names.iter().filter_map(|name| read(name)).collect();
+    let mut devices = Vec::with_capacity(names.len());
+    for name in &names {
+        devices.extend(read(name));
+    }
     let failure = fetched.err().map(|failure| match failure {
         Failure::Kernel(kernel) => Error::Dump(kernel),
         // iproute2 hands perror() a text that ends in a newline here.

@@ -571,7 +571,10 @@ pub fn exit_now(code: i32) -> ! {
 
 /// execve(2) with the current environment. Returns only on failure.
 pub fn execve(path: &CStr, argv: &[CString]) -> io::Error {
-    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    let mut ptrs = Vec::with_capacity(argv.len() + 1);
+    for arg in argv {
+        ptrs.push(arg.as_ptr());
+    }
     ptrs.push(std::ptr::null());
     unsafe extern "C" {
         static environ: *const *const libc::c_char;
