@@ -13,7 +13,7 @@ use crate::session::Session;
 const AF_INET: u8 = libc::AF_INET as u8;
 
 /// `ip addr add A.B.C.D/N dev DEV`.
-pub fn run(command: AddAddress, session: &mut Session) -> Result<(), Error> {
+pub fn run(command: AddAddress<'_>, session: &mut Session) -> Result<(), Error> {
     let index = super::link::index_of(command.dev)?;
     super::send(session, add(index, command.local, command.prefix))
 }

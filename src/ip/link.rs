@@ -6,7 +6,7 @@
 //! out. netlink-packet-route's LinkMessage would build the same bytes, but its encoder handles
 //! every link attribute and kind there is, and costs more than the rest of netns together.
 
-use std::ffi::OsString;
+use std::ffi::OsStr;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 
@@ -24,7 +24,7 @@ use crate::session::Session;
 use crate::sys;
 
 /// `ip link add ... type veth [peer ...]` and `ip link set DEV [netns NS] ...`.
-pub fn run(command: LinkCommand, session: &mut Session) -> Result<(), Error> {
+pub fn run(command: LinkCommand<'_>, session: &mut Session) -> Result<(), Error> {
     // The namespace files named in the request must stay open until it is sent.
     match command {
         LinkCommand::AddVeth { end, peer } => {
@@ -40,8 +40,8 @@ pub fn run(command: LinkCommand, session: &mut Session) -> Result<(), Error> {
 }
 
 /// The index of the link named `dev` here.
-pub fn index_of(dev: OsString) -> Result<u32, Error> {
-    sys::if_nametoindex(&dev).ok_or(Error::NoDevice(dev))
+pub fn index_of(dev: &OsStr) -> Result<u32, Error> {
+    sys::if_nametoindex(dev).ok_or_else(|| Error::NoDevice(dev.to_owned()))
 }
 
 /// Where a link is to be: a named namespace (held open until the request is sent) or the
@@ -54,12 +54,12 @@ pub enum Destination {
 
 impl Destination {
     /// As iproute2 reads `netns WORD`: a name in the run directory first, then a process id.
-    fn resolve(ns: Namespace) -> Result<Destination, Error> {
-        if let Ok(file) = netns::open(&ns.word) {
+    fn resolve(ns: Namespace<'_>) -> Result<Destination, Error> {
+        if let Ok(file) = netns::open(ns.word) {
             return Ok(Destination::Named(file));
         }
         let why = "Invalid \"netns\" value\n";
-        ns.pid.map(Destination::Pid).ok_or(Error::InvalidArg { arg: ns.word, why })
+        ns.pid.map(Destination::Pid).ok_or_else(|| Error::InvalidArg { arg: ns.word.into(), why })
     }
 
     fn attribute(&self) -> DefaultNla {
@@ -73,15 +73,15 @@ impl Destination {
 
 /// One end of a new link: what `ip link add` and its `peer` take.
 #[derive(Debug, Default)]
-pub struct End {
-    pub name: Option<String>,
+pub struct End<'a> {
+    pub name: Option<&'a str>,
     pub netns: Option<Destination>,
     pub mtu: Option<u32>,
     pub address: Option<Vec<u8>>,
 }
 
-impl End {
-    fn resolve(end: LinkEnd) -> Result<End, Error> {
+impl End<'_> {
+    fn resolve(end: LinkEnd<'_>) -> Result<End<'_>, Error> {
         let netns = end.netns.map(Destination::resolve).transpose()?;
         Ok(End { name: end.name, netns, mtu: end.mtu, address: end.address })
     }
@@ -92,13 +92,13 @@ impl End {
         attrs.extend(self.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
         attrs.extend(self.address.clone().map(|a| DefaultNla::new(IFLA_ADDRESS, a)));
         attrs.extend(self.netns.as_ref().map(Destination::attribute));
-        attrs.extend(self.name.as_deref().map(name_attr));
+        attrs.extend(self.name.map(name_attr));
         attrs
     }
 }
 
 /// `ip link add END type veth [peer PEER]`.
-pub fn veth(end: &End, peer: &End) -> Request {
+pub fn veth(end: &End<'_>, peer: &End<'_>) -> Request {
     let peer = emit(ifinfomsg(0, None).as_flattened(), &peer.attributes());
     let data = emit(&[], &[DefaultNla::new(VETH_INFO_PEER, peer)]);
     // The kind without a NUL, as iproute2 sends it.
@@ -111,18 +111,18 @@ pub fn veth(end: &End, peer: &End) -> Request {
 
 /// What `ip link set DEV` changes besides the namespace.
 #[derive(Debug, Default)]
-pub struct Change {
-    pub name: Option<String>,
+pub struct Change<'a> {
+    pub name: Option<&'a str>,
     pub up: Option<bool>,
     pub mtu: Option<u32>,
 }
 
 /// `ip link set DEV [netns NS] [name NEW] [up|down] [mtu N]`.
-pub fn set(index: u32, netns: Option<&Destination>, change: &Change) -> Request {
+pub fn set(index: u32, netns: Option<&Destination>, change: &Change<'_>) -> Request {
     let mut attrs = Vec::new();
     attrs.extend(netns.map(Destination::attribute));
     attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
-    attrs.extend(change.name.as_deref().map(name_attr));
+    attrs.extend(change.name.map(name_attr));
     request(emit(ifinfomsg(index, change.up).as_flattened(), &attrs), 0)
 }
 
@@ -197,8 +197,8 @@ mod tests {
     fn veth_with_both_ends_in_other_namespaces() {
         // ip link add v0 mtu 1400 netns x type veth peer name v1 netns y
         let ((x, x_fd), (y, y_fd)) = (some_ns(), some_ns());
-        let end = End { name: Some("v0".into()), netns: Some(x), mtu: Some(1400), address: None };
-        let peer = End { name: Some("v1".into()), netns: Some(y), ..End::default() };
+        let end = End { name: Some("v0"), netns: Some(x), mtu: Some(1400), address: None };
+        let peer = End { name: Some("v1"), netns: Some(y), ..End::default() };
         let mut expected = header(108, 0x605, 0, false);
         expected.extend(u32_nla(IFLA_MTU, 1400));
         expected.extend(u32_nla(IFLA_NET_NS_FD, x_fd));
@@ -216,7 +216,7 @@ mod tests {
     fn move_rename_and_bring_up() {
         // ip link set dev v2 netns x name e0 up mtu 1300 (v2 has index 5)
         let (ns, fd) = some_ns();
-        let change = Change { name: Some("e0".into()), up: Some(true), mtu: Some(1300) };
+        let change = Change { name: Some("e0"), up: Some(true), mtu: Some(1300) };
         let mut expected = header(56, 5, 5, true);
         expected.extend(u32_nla(IFLA_NET_NS_FD, fd));
         expected.extend(u32_nla(IFLA_MTU, 1300));
