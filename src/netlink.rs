@@ -63,13 +63,23 @@ impl Request {
     }
 }
 
-/// A fixed header, then netlink attributes laid out one after the other, padded as the kernel
-/// wants them.
-pub fn attributes(header: &[u8], attrs: &[netlink_packet_core::DefaultNla]) -> Vec<u8> {
-    let mut bytes = vec![0; header.len() + attrs.buffer_len()];
-    bytes[..header.len()].copy_from_slice(header);
-    attrs.emit(&mut bytes[header.len()..]);
-    bytes
+/// Appends a netlink attribute: its length (header included, padding not), kind, value, and
+/// padding to four bytes, as the kernel wants it. Nested attributes are the bytes of their own
+/// attributes. One function for every attribute of every request: netlink-packet-core's
+/// `DefaultNla` would lay out the same bytes through a copy of each value and generic code.
+pub fn push_attr(bytes: &mut Vec<u8>, kind: u16, value: &[u8]) {
+    // A value too long for an attribute (a name from the command line) makes a request the
+    // kernel refuses, as too long a name would be.
+    let len = u16::try_from(4 + value.len()).unwrap_or(u16::MAX);
+    bytes.extend_from_slice(&len.to_ne_bytes());
+    bytes.extend_from_slice(&kind.to_ne_bytes());
+    bytes.extend_from_slice(value);
+    bytes.resize(bytes.len().next_multiple_of(4), 0);
+}
+
+/// A string attribute: the text and its NUL.
+pub fn push_str_attr(bytes: &mut Vec<u8>, kind: u16, text: &[u8]) {
+    push_attr(bytes, kind, &[text, b"\0"].concat());
 }
 
 /// What the kernel says of one peer namespace: its id here and, asked relative to a target

@@ -2,11 +2,11 @@
 //! namespace's links need before anything crosses them. Laid out as iproute2 lays it out.
 
 use libc::{IFA_ADDRESS, IFA_LOCAL, RTM_NEWADDR};
-use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 
 use crate::cli::AddAddress;
 use crate::error::Error;
-use crate::netlink::{Request, attributes, raw};
+use crate::netlink::{Request, push_attr, raw};
 use crate::session::Session;
 
 /// The address family in the message's one byte for it.
@@ -21,11 +21,11 @@ pub fn run(command: AddAddress<'_>, session: &mut Session) -> Result<(), Error> 
 /// `ip addr add LOCAL/PREFIX dev DEV`, DEV being the link with this index.
 pub fn add(index: u32, local: [u8; 4], prefix: u8) -> Request {
     // struct ifaddrmsg: family, prefix length, flags, scope (universe), index.
-    let header = [[AF_INET, prefix, 0, 0], index.to_ne_bytes()];
+    let mut bytes = [[AF_INET, prefix, 0, 0], index.to_ne_bytes()].as_flattened().to_vec();
     // Without a peer, the address is both the local one and the interface's.
-    let attrs =
-        [DefaultNla::new(IFA_LOCAL, local.to_vec()), DefaultNla::new(IFA_ADDRESS, local.to_vec())];
-    raw(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, attributes(header.as_flattened(), &attrs))
+    push_attr(&mut bytes, IFA_LOCAL, &local);
+    push_attr(&mut bytes, IFA_ADDRESS, &local);
+    raw(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, bytes)
 }
 
 #[cfg(test)]

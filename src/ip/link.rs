@@ -14,11 +14,11 @@ use libc::{
     IFF_UP, IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU,
     IFLA_NET_NS_FD, IFLA_NET_NS_PID, RTM_NEWLINK,
 };
-use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 
 use crate::cli::{LinkCommand, LinkEnd, Namespace};
 use crate::error::Error;
-use crate::netlink::{Request, VETH_INFO_PEER, attributes as emit, raw};
+use crate::netlink::{Request, VETH_INFO_PEER, push_attr, push_str_attr, raw};
 use crate::netns;
 use crate::session::Session;
 use crate::sys;
@@ -62,12 +62,13 @@ impl Destination {
         ns.pid.map(Destination::Pid).ok_or_else(|| Error::InvalidArg { arg: ns.word.into(), why })
     }
 
-    fn attribute(&self) -> DefaultNla {
-        match self {
-            Destination::Named(file) => u32_attr(IFLA_NET_NS_FD, file.as_raw_fd() as u32),
+    fn push_attribute(&self, bytes: &mut Vec<u8>) {
+        let (kind, value) = match self {
+            Destination::Named(file) => (IFLA_NET_NS_FD, file.as_raw_fd()),
             // A negative pid reaches the kernel as iproute2 sends it, and is refused there.
-            Destination::Pid(pid) => u32_attr(IFLA_NET_NS_PID, *pid as u32),
-        }
+            Destination::Pid(pid) => (IFLA_NET_NS_PID, *pid),
+        };
+        push_attr(bytes, kind, &value.to_ne_bytes());
     }
 }
 
@@ -86,27 +87,36 @@ impl End<'_> {
         Ok(End { name: end.name, netns, mtu: end.mtu, address: end.address })
     }
 
-    /// The attributes in iproute2's order: as given, with the name last.
-    fn attributes(&self) -> Vec<DefaultNla> {
-        let mut attrs = Vec::new();
-        attrs.extend(self.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
-        attrs.extend(self.address.clone().map(|a| DefaultNla::new(IFLA_ADDRESS, a)));
-        attrs.extend(self.netns.as_ref().map(Destination::attribute));
-        attrs.extend(self.name.map(name_attr));
-        attrs
+    /// Its struct ifinfomsg and attributes, in iproute2's order: as given, with the name last.
+    fn message(&self) -> Vec<u8> {
+        let mut bytes = ifinfomsg(0, None).as_flattened().to_vec();
+        if let Some(mtu) = self.mtu {
+            push_attr(&mut bytes, IFLA_MTU, &mtu.to_ne_bytes());
+        }
+        if let Some(address) = &self.address {
+            push_attr(&mut bytes, IFLA_ADDRESS, address);
+        }
+        if let Some(netns) = &self.netns {
+            netns.push_attribute(&mut bytes);
+        }
+        if let Some(name) = self.name {
+            push_str_attr(&mut bytes, IFLA_IFNAME, name.as_bytes());
+        }
+        bytes
     }
 }
 
 /// `ip link add END type veth [peer PEER]`.
 pub fn veth(end: &End<'_>, peer: &End<'_>) -> Request {
-    let peer = emit(ifinfomsg(0, None).as_flattened(), &peer.attributes());
-    let data = emit(&[], &[DefaultNla::new(VETH_INFO_PEER, peer)]);
+    let mut data = Vec::new();
+    push_attr(&mut data, VETH_INFO_PEER, &peer.message());
+    let mut info = Vec::new();
     // The kind without a NUL, as iproute2 sends it.
-    let info =
-        [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
-    let mut attrs = end.attributes();
-    attrs.push(DefaultNla::new(IFLA_LINKINFO, emit(&[], &info)));
-    request(emit(ifinfomsg(0, None).as_flattened(), &attrs), NLM_F_CREATE | NLM_F_EXCL)
+    push_attr(&mut info, IFLA_INFO_KIND, b"veth");
+    push_attr(&mut info, IFLA_INFO_DATA, &data);
+    let mut bytes = end.message();
+    push_attr(&mut bytes, IFLA_LINKINFO, &info);
+    request(bytes, NLM_F_CREATE | NLM_F_EXCL)
 }
 
 /// What `ip link set DEV` changes besides the namespace.
@@ -119,11 +129,17 @@ pub struct Change<'a> {
 
 /// `ip link set DEV [netns NS] [name NEW] [up|down] [mtu N]`.
 pub fn set(index: u32, netns: Option<&Destination>, change: &Change<'_>) -> Request {
-    let mut attrs = Vec::new();
-    attrs.extend(netns.map(Destination::attribute));
-    attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
-    attrs.extend(change.name.map(name_attr));
-    request(emit(ifinfomsg(index, change.up).as_flattened(), &attrs), 0)
+    let mut bytes = ifinfomsg(index, change.up).as_flattened().to_vec();
+    if let Some(netns) = netns {
+        netns.push_attribute(&mut bytes);
+    }
+    if let Some(mtu) = change.mtu {
+        push_attr(&mut bytes, IFLA_MTU, &mtu.to_ne_bytes());
+    }
+    if let Some(name) = change.name {
+        push_str_attr(&mut bytes, IFLA_IFNAME, name.as_bytes());
+    }
+    request(bytes, 0)
 }
 
 /// struct ifinfomsg: family, type, index, then the flags to set and which of them change.
@@ -133,15 +149,6 @@ fn ifinfomsg(index: u32, up: Option<bool>) -> [[u8; 4]; 4] {
         None => (0, 0),
     };
     [[0u8; 4], index.to_ne_bytes(), flags.to_ne_bytes(), change.to_ne_bytes()]
-}
-
-fn u32_attr(kind: u16, value: u32) -> DefaultNla {
-    DefaultNla::new(kind, value.to_ne_bytes().to_vec())
-}
-
-/// An interface name goes with its NUL.
-fn name_attr(name: &str) -> DefaultNla {
-    DefaultNla::new(IFLA_IFNAME, [name.as_bytes(), b"\0"].concat())
 }
 
 fn request(payload: Vec<u8>, flags: u16) -> Request {

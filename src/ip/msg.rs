@@ -8,7 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use netlink_packet_core::{NLM_F_DUMP, NlasIterator};
 
-use crate::netlink::{Request, raw};
+use crate::netlink::{Request, push_attr, push_str_attr, raw};
 
 pub const RTM_NEWLINK: u16 = 16;
 const RTM_GETLINK: u16 = 18;
@@ -159,7 +159,7 @@ pub fn link_get(family: u8, index: u32, name: Option<&OsStr>, mask: u32) -> Requ
     if let Some(name) = name {
         // A name the kernel could not give a link can only be an alternative name.
         let kind = if valid_ifname(name.as_bytes()) { IFLA_IFNAME } else { IFLA_ALT_IFNAME };
-        push_attr(&mut bytes, kind, &[name.as_bytes(), b"\0"].concat());
+        push_str_attr(&mut bytes, kind, name.as_bytes());
     }
     if !lookup {
         push_attr(&mut bytes, IFLA_EXT_MASK, &mask.to_ne_bytes());
@@ -179,17 +179,6 @@ pub fn valid_ifname(name: &[u8]) -> bool {
     !name.is_empty()
         && name.len() < 16
         && !name.iter().any(|b| *b == b'/' || b" \t\n\x0b\x0c\r".contains(b))
-}
-
-/// A netlink attribute: length, kind, value, and padding to four bytes.
-fn push_attr(bytes: &mut Vec<u8>, kind: u16, value: &[u8]) {
-    // A value too long for an attribute (a name from the command line) makes a request the
-    // kernel refuses, as too long a name would be.
-    let len = u16::try_from(4 + value.len()).unwrap_or(u16::MAX);
-    bytes.extend_from_slice(&len.to_ne_bytes());
-    bytes.extend_from_slice(&kind.to_ne_bytes());
-    bytes.extend_from_slice(value);
-    bytes.resize(bytes.len().next_multiple_of(4), 0);
 }
 
 /// struct ifinfomsg: family, type, index, flags and the change mask.

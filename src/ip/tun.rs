@@ -7,10 +7,10 @@ use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use netlink_packet_core::{DefaultNla, NLM_F_DUMP, NlasIterator};
+use netlink_packet_core::{NLM_F_DUMP, NlasIterator};
 
 use crate::error::{self, Error, Prop, PropFault};
-use crate::netlink::{Failure, Request, attributes, raw};
+use crate::netlink::{Failure, Request, push_attr, raw};
 use crate::sys::{self, Dir};
 
 /// The device that makes and attaches tun devices.
@@ -102,8 +102,10 @@ pub fn devices() -> Result<(Vec<TunDevice>, Option<Error>), Error> {
 /// can), and the answers are checked again anyway.
 fn dump_request() -> Request {
     // The kind without a NUL, as iproute2 sends it.
-    let kind = attributes(&[], &[DefaultNla::new(IFLA_INFO_KIND, KIND.to_vec())]);
-    let payload = attributes(&[0; 16], &[DefaultNla::new(IFLA_LINKINFO, kind)]);
+    let mut kind = Vec::new();
+    push_attr(&mut kind, IFLA_INFO_KIND, KIND);
+    let mut payload = vec![0; 16];
+    push_attr(&mut payload, IFLA_LINKINFO, &kind);
     raw(RTM_GETLINK, NLM_F_DUMP, payload)
 }
 
@@ -227,6 +229,7 @@ fn serves(info: &[u8], name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::netlink::push_str_attr;
 
     #[test]
     fn the_dump_request_is_iproute2s() {
@@ -255,10 +258,11 @@ mod tests {
         let mut payload = vec![0, 0];
         payload.extend_from_slice(&link_type.to_ne_bytes());
         payload.extend_from_slice(&[0; 12]);
-        let name = [name, b"\0"].concat();
-        let kind = attributes(&[], &[DefaultNla::new(IFLA_INFO_KIND, [kind, b"\0"].concat())]);
-        let attrs = [DefaultNla::new(IFLA_IFNAME, name), DefaultNla::new(IFLA_LINKINFO, kind)];
-        attributes(&payload, &attrs)
+        let mut info = Vec::new();
+        push_str_attr(&mut info, IFLA_INFO_KIND, kind);
+        push_str_attr(&mut payload, IFLA_IFNAME, name);
+        push_attr(&mut payload, IFLA_LINKINFO, &info);
+        payload
     }
 
     #[test]
