@@ -10,7 +10,6 @@ use netlink_packet_core::{
     DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
     NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NlasIterator,
 };
-use netlink_packet_route::nsid::NsidAttribute;
 use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
 
 use crate::error::{Error, Kernel};
@@ -22,8 +21,11 @@ use libc::{RTM_GETNSID, RTM_NEWNSID};
 const NLMSGERR_ATTR_MSG: u16 = 1;
 /// linux/netlink.h: the length of struct nlmsghdr.
 const NLMSG_HDRLEN: usize = 16;
-/// linux/net_namespace.h: a peer's id, and (asked relative to a target) its id here.
+/// linux/net_namespace.h: a peer's id; an open file of it; the namespace the ids are to be
+/// seen from; and (asked relative to a target) its id here. Each a 32-bit number.
 const NETNSA_NSID: u16 = 1;
+const NETNSA_FD: u16 = 3;
+const NETNSA_TARGET_NSID: u16 = 4;
 const NETNSA_CURRENT_NSID: u16 = 5;
 /// linux/veth.h: the attribute that holds a veth pair's other end.
 pub const VETH_INFO_PEER: u16 = 1;
@@ -159,10 +161,10 @@ pub enum Query<'a> {
 }
 
 impl Query<'_> {
-    fn attribute(self) -> NsidAttribute {
+    fn attribute(self) -> (u16, i32) {
         match self {
-            Query::File(fd) => fd_attr(fd),
-            Query::Id(nsid) => NsidAttribute::Id(nsid),
+            Query::File(fd) => (NETNSA_FD, fd.as_raw_fd()),
+            Query::Id(nsid) => (NETNSA_NSID, nsid),
         }
     }
 }
@@ -202,8 +204,7 @@ impl Rtnl {
         let first = self.seq.wrapping_add(1);
         let mut requests = Vec::new();
         for query in queries {
-            let mut attrs = vec![query.attribute()];
-            attrs.extend(target.map(NsidAttribute::TargetNsid));
+            let attrs = [Some(query.attribute()), target.map(|id| (NETNSA_TARGET_NSID, id))];
             self.seq = self.seq.wrapping_add(1);
             encode(RTM_GETNSID, 0, &attrs).write(self.seq, &mut requests);
         }
@@ -228,7 +229,8 @@ impl Rtnl {
 
     /// Gives the namespace behind `fd` the id `nsid` here (-1: the kernel picks one).
     pub fn set_nsid(&mut self, fd: BorrowedFd<'_>, nsid: i32) -> Result<(), Failure> {
-        self.acknowledged(encode(RTM_NEWNSID, 0, &[fd_attr(fd), NsidAttribute::Id(nsid)]))
+        let attrs = [Some((NETNSA_FD, fd.as_raw_fd())), Some((NETNSA_NSID, nsid))];
+        self.acknowledged(encode(RTM_NEWNSID, 0, &attrs))
     }
 
     /// The peer with id `nsid` here, seen from `target` when given.
@@ -250,8 +252,7 @@ impl Rtnl {
     }
 
     fn dump_as_asked(&mut self, target: Option<i32>) -> (Vec<Peer>, Option<Failure>) {
-        let attrs = target.map(NsidAttribute::TargetNsid);
-        let request = encode(RTM_GETNSID, NLM_F_DUMP, attrs.as_slice());
+        let request = encode(RTM_GETNSID, NLM_F_DUMP, &[target.map(|id| (NETNSA_TARGET_NSID, id))]);
         let mut peers = Vec::new();
         if let Err(e) = self.send(&request) {
             return (peers, Some(Failure::Io(e)));
@@ -390,16 +391,13 @@ impl Rtnl {
     }
 }
 
-fn fd_attr(fd: BorrowedFd<'_>) -> NsidAttribute {
-    // A descriptor is never negative, so it always fits.
-    NsidAttribute::Fd(u32::try_from(fd.as_raw_fd()).unwrap_or_default())
-}
-
-/// An nsid request. Its header is only the address family, AF_UNSPEC in every request: written
-/// as zeros rather than by `NsidHeader`, whose conversion links a table of every family.
-pub fn encode(kind: u16, flags: u16, attrs: &[NsidAttribute]) -> Request {
-    let mut payload = vec![0; 4 + attrs.buffer_len()];
-    attrs.emit(&mut payload[4..]);
+/// An nsid request: its header, only the address family (AF_UNSPEC in every request), then
+/// the attributes given, each a 32-bit number.
+pub fn encode(kind: u16, flags: u16, attrs: &[Option<(u16, i32)>]) -> Request {
+    let mut payload = vec![0; 4];
+    for (attr, value) in attrs.iter().flatten() {
+        push_attr(&mut payload, *attr, &value.to_ne_bytes());
+    }
     raw(kind, flags, payload)
 }
 
@@ -539,7 +537,6 @@ mod tests {
     use super::*;
 
     const SEQ: u32 = 0x6b03_1b2e;
-    const NETNSA_FD: u16 = 3;
     const NLMSGERR_ATTR_OFFS: u16 = 2;
     /// NLM_F_ACK_TLVS, and with NLM_F_CAPPED.
     const ACK_TLVS: u16 = 0x200;
@@ -576,9 +573,9 @@ mod tests {
 
     #[test]
     fn requests_are_laid_out_as_iproute2s() {
-        let fd = NsidAttribute::Fd(6);
-        assert_eq!(bytes_of(&encode(RTM_GETNSID, 0, std::slice::from_ref(&fd))), get_by_fd());
-        let set = encode(RTM_NEWNSID, NLM_F_ACK, &[fd, NsidAttribute::Id(20)]);
+        let fd = Some((NETNSA_FD, 6));
+        assert_eq!(bytes_of(&encode(RTM_GETNSID, 0, &[fd])), get_by_fd());
+        let set = encode(RTM_NEWNSID, NLM_F_ACK, &[fd, Some((NETNSA_NSID, 20))]);
         assert_eq!(bytes_of(&set), set_20());
     }
 
