@@ -10,7 +10,7 @@ use netlink_packet_core::{
     DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
     NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NlasIterator,
 };
-use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
+use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_ROUTE};
 
 use crate::error::{Error, Kernel};
 
@@ -174,7 +174,9 @@ impl Rtnl {
     /// iproute2: embedded systems run kernels from before them for years, and we do without.
     pub fn open() -> io::Result<Rtnl> {
         let mut sock = Socket::new(NETLINK_ROUTE)?;
-        sock.bind_auto()?;
+        // Port 0: the kernel assigns ours. Not bind_auto, which also asks it back (a system
+        // call, and an assertion with its formatting) for nothing.
+        sock.bind(&SocketAddr::new(0, 0))?;
         // Refusals in the kernel's own words (4.12).
         let _ = sock.set_ext_ack(true);
         // Errors carry only the request's header back, not the whole request (4.20). Without

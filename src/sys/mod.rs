@@ -369,6 +369,13 @@ pub fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
     if ret < 0 { Err(io::Error::last_os_error()) } else { Ok(ret as usize) }
 }
 
+/// Standard input, which start-up made sure is open (`start::guard_std_fds`). Not std's
+/// Stdin, whose buffer and lock are set up on first use, for nothing here.
+pub fn stdin() -> BorrowedFd<'static> {
+    // SAFETY: descriptor 0 is open for the life of the process, as descriptor 1 is (below).
+    unsafe { BorrowedFd::borrow_raw(0) }
+}
+
 /// Standard output, which start-up made sure is open (`start::guard_std_fds`).
 pub fn stdout() -> BorrowedFd<'static> {
     // SAFETY: descriptor 1 is open for the life of the process: we were started with it, or
