@@ -592,6 +592,18 @@ pub fn execve(path: &CStr, argv: &[CString]) -> io::Error {
     io::Error::last_os_error()
 }
 
+/// getenv(3): the value of an environment variable. netns never changes its environment, so
+/// the value stays as it is for the life of the process. Not std's `env::var_os`, which takes
+/// a lock and copies the value.
+pub fn getenv(name: &CStr) -> Option<&'static OsStr> {
+    // SAFETY: `name` is NUL-terminated; getenv only reads the environment, which nothing in
+    // netns writes.
+    let value = unsafe { libc::getenv(name.as_ptr()) };
+    // SAFETY: a value getenv found is a NUL-terminated string in the environment, which stays
+    // as it is (see above).
+    (!value.is_null()).then(|| OsStr::from_bytes(unsafe { CStr::from_ptr(value) }.to_bytes()))
+}
+
 /// The path this program was started by, as execve(2) got it (the auxiliary vector's
 /// AT_EXECFN): what tells us which file we are when there is no /proc/self/exe.
 pub fn exec_path() -> Option<&'static OsStr> {
