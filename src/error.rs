@@ -383,7 +383,7 @@ impl Error {
                 fill("mount --make-private {dir} failed: {err}", &[dir, e(err)])
             }
             Error::BindRunDir(err) => {
-                fill("mount --bind {dir} {dir} failed: {err}", &[dir, e(err)])
+                fill("mount --bind {dir} {dir} failed: {err}", &[t(RUN_DIR), dir, e(err)])
             }
             Error::CreateFile(path, err) => {
                 fill("Cannot create namespace file \"{path}\": {err}", &[b(path), e(err)])
@@ -502,30 +502,23 @@ fn open_named(name: &OsString, err: &io::Error) -> Vec<u8> {
     fill("Cannot open network namespace \"{name}\": {err}", &[b(name), e(err)])
 }
 
-/// A template with its `{...}` placeholders replaced by `args`, in order: the names inside the
-/// braces are there for the reader (and for grep), and a placeholder used twice takes the same
-/// argument each time it appears under the same name.
+/// A template with its `{...}` placeholders replaced by `args`, one each, in order: the names
+/// inside the braces are there for the reader (and for grep).
 fn fill(template: &str, args: &[Arg<'_>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(template.len() + 32);
-    let mut names: Vec<&str> = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.extend_from_slice(&rest.as_bytes()[..open]);
-        let Some(close) = rest[open..].find('}') else { break };
-        let name = &rest[open + 1..open + close];
-        let index = names.iter().position(|n| *n == name).unwrap_or_else(|| {
-            names.push(name);
-            names.len() - 1
-        });
+    let mut pieces = template.split('{');
+    out.extend_from_slice(pieces.next().unwrap_or_default().as_bytes());
+    for (index, piece) in pieces.enumerate() {
+        // What follows the placeholder's name.
+        let rest = piece.split_once('}').map_or("", |(_, rest)| rest);
         match args.get(index) {
             Some(Arg::Bytes(bytes)) => out.extend_from_slice(bytes),
             Some(Arg::Errno(errno)) => out.extend_from_slice(strerror(*errno).as_slice()),
             Some(Arg::Int(n)) => push_decimal(&mut out, *n),
             None => {}
         }
-        rest = &rest[open + close + 1..];
+        out.extend_from_slice(rest.as_bytes());
     }
-    out.extend_from_slice(rest.as_bytes());
     out
 }
 
@@ -790,7 +783,7 @@ mod tests {
     }
 
     #[test]
-    fn templates_are_filled_in_order_and_by_name() {
+    fn templates_are_filled_in_order() {
         let busy = || io::Error::from_raw_os_error(libc::EBUSY);
         assert_eq!(
             text(Error::BindRunDir(busy())),
