@@ -3,7 +3,6 @@
 //! -d the processes that hold one open, from /proc/PID/fd and fdinfo.
 
 use std::ffi::{OsStr, OsString};
-use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
@@ -144,7 +143,7 @@ fn read(name: &[u8]) -> Option<TunDevice> {
 fn prop_of(name: &[u8], prop: &'static str) -> Result<i64, Error> {
     let path = path(&[b"/sys/class/net/", name, b"/", prop.as_bytes()]);
     let fault = |fault| Error::Prop(Box::new(Prop { path: path.clone(), fault }));
-    let text = read_file(&path).map_err(|e| fault(PropFault::Open(e)))?;
+    let text = sys::read_file(path.as_os_str()).map_err(|e| fault(PropFault::Open(e)))?;
     let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
     if text.is_empty() {
         return Err(fault(PropFault::Empty(prop)));
@@ -154,22 +153,6 @@ fn prop_of(name: &[u8], prop: &'static str) -> Result<i64, Error> {
 
 fn path(parts: &[&[u8]]) -> PathBuf {
     PathBuf::from(OsStr::from_bytes(&parts.concat()))
-}
-
-/// A whole small file. std's fs::read would first ask the file's size, which files in /sys and
-/// /proc do not know.
-fn read_file(path: &Path) -> io::Result<Vec<u8>> {
-    let mut file = sys::open_read(path.as_os_str())?;
-    let mut text = Vec::new();
-    let mut chunk = [0; 512];
-    loop {
-        match file.read(&mut chunk) {
-            Ok(0) => return Ok(text),
-            Ok(n) => text.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// The processes other than this one that hold /dev/net/tun open on device `name`, in /proc's
@@ -192,9 +175,9 @@ pub fn attached(name: &[u8]) -> Vec<Attached> {
                     continue;
                 }
             }
-            match read_file(&path(&[b"/proc/", pid, b"/fdinfo/", fd])) {
+            match sys::read_file(path(&[b"/proc/", pid, b"/fdinfo/", fd]).as_os_str()) {
                 Ok(info) if serves(&info, name) => {
-                    let comm = read_file(&path(&[b"/proc/", pid, b"/comm"]));
+                    let comm = sys::read_file(path(&[b"/proc/", pid, b"/comm"]).as_os_str());
                     let mut comm = comm.unwrap_or_else(|_| b"<NULL>\n".to_vec());
                     comm.truncate(comm.iter().position(|b| *b == b'\n').unwrap_or(comm.len()));
                     found.push(Attached { comm, pid: number });

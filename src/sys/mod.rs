@@ -6,7 +6,7 @@
 
 use std::ffi::{CStr, CString, OsStr, OsString};
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -95,6 +95,34 @@ pub fn open_path(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<OwnedF
 /// open(2) of a file of the system's own (under /proc, say), read-only and close-on-exec.
 pub fn open_read(path: &OsStr) -> io::Result<std::fs::File> {
     openat(None, path, libc::O_RDONLY | libc::O_CLOEXEC)
+}
+
+/// A whole small file of the system's own (/etc/passwd, a property in /sys), opened as
+/// `open_read` opens it. std's fs::read would first ask the file's size, which files in /sys
+/// and /proc do not know.
+pub fn read_file(path: &OsStr) -> io::Result<Vec<u8>> {
+    read_all(open_read(path)?.as_fd())
+}
+
+/// read(2) until the end: all that a small file or a pipe has to give, in one place for both
+/// (std's read_to_end is code of its own for each type it reads).
+pub fn read_all(fd: BorrowedFd<'_>) -> io::Result<Vec<u8>> {
+    let mut all = Vec::new();
+    let mut chunk = [0u8; 512];
+    loop {
+        // SAFETY: `chunk` is writable for its length, and `fd` stays open for the call.
+        let len = unsafe { libc::read(fd.as_raw_fd(), chunk.as_mut_ptr().cast(), chunk.len()) };
+        match usize::try_from(len) {
+            Ok(0) => return Ok(all),
+            Ok(len) => all.extend_from_slice(chunk.get(..len).unwrap_or_default()),
+            Err(_) => {
+                let err = io::Error::last_os_error();
+                if err.kind() != io::ErrorKind::Interrupted {
+                    return Err(err);
+                }
+            }
+        }
+    }
 }
 
 fn openat(
