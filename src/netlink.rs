@@ -7,8 +7,8 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{
-    DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
-    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NlasIterator,
+    DecodeError, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR,
+    NLMSG_NOOP, NLMSG_OVERRUN, NlasIterator,
 };
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_ROUTE};
 
@@ -50,17 +50,16 @@ pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> Request {
 }
 
 impl Request {
-    /// Appends the message as it is sent, numbered `seq`: the header (NLM_F_REQUEST among its
-    /// flags, port 0: the kernel's) and the payload.
+    /// Appends the message as it is sent, numbered `seq`: struct nlmsghdr field by field
+    /// (length, type, flags with NLM_F_REQUEST, sequence number, port 0: the kernel's), then
+    /// the payload.
     pub fn write(&self, seq: u32, out: &mut Vec<u8>) {
-        let mut header = NetlinkHeader::default();
-        header.length = (NLMSG_HDRLEN + self.payload.len()) as u32;
-        header.message_type = self.kind;
-        header.flags = self.flags | NLM_F_REQUEST;
-        header.sequence_number = seq;
-        let at = out.len();
-        out.resize(at + NLMSG_HDRLEN, 0);
-        header.emit(&mut out[at..]);
+        let len = (NLMSG_HDRLEN + self.payload.len()) as u32;
+        out.extend_from_slice(&len.to_ne_bytes());
+        out.extend_from_slice(&self.kind.to_ne_bytes());
+        out.extend_from_slice(&(self.flags | NLM_F_REQUEST).to_ne_bytes());
+        out.extend_from_slice(&seq.to_ne_bytes());
+        out.extend_from_slice(&[0; 4]);
         out.extend_from_slice(&self.payload);
     }
 }
@@ -345,17 +344,17 @@ impl Rtnl {
 
     /// One datagram's messages.
     fn recv(&mut self) -> io::Result<Vec<(u32, Reply)>> {
-        let len = self.datagram()?;
-        split(&self.buf[..len])
+        split(self.datagram()?)
     }
 
-    /// Reads one datagram into the buffer; returns its length.
-    fn datagram(&mut self) -> io::Result<usize> {
+    /// Reads one datagram into the buffer, which then holds it and nothing else.
+    fn datagram(&mut self) -> io::Result<&[u8]> {
         self.buf.clear();
         loop {
             match self.sock.recv(&mut self.buf, 0) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => return other,
+                Err(e) => return Err(e),
+                Ok(_) => return Ok(&self.buf),
             }
         }
     }
@@ -366,23 +365,23 @@ impl Rtnl {
     pub fn fetch(&mut self, request: Request, each: &mut dyn FnMut(&[u8])) -> Result<(), Failure> {
         let dump = request.flags & NLM_F_DUMP != 0;
         self.send(&request)?;
+        let seq = self.seq;
         loop {
-            let len = self.datagram()?;
-            let mut bytes = &self.buf[..len];
+            let mut bytes = self.datagram()?;
             while !bytes.is_empty() {
                 let msg = first_message(bytes).ok_or_else(malformed)?;
-                bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
-                if msg.sequence_number() != self.seq {
+                bytes = bytes.get(msg.bytes.len().next_multiple_of(4)..).unwrap_or_default();
+                if msg.seq != seq {
                     continue;
                 }
-                match msg.message_type() {
+                match msg.kind {
                     NLMSG_ERROR | NLMSG_DONE | NLMSG_NOOP | NLMSG_OVERRUN => match reply(&msg)? {
                         Some(Reply::Refused(kernel)) => return Err(Failure::Kernel(kernel)),
                         Some(Reply::Done) => return Ok(()),
                         Some(Reply::Ack | Reply::Peer(_)) | None => {}
                     },
                     _ => {
-                        each(msg.buffer);
+                        each(msg.bytes);
                         if !dump {
                             return Ok(());
                         }
@@ -410,20 +409,41 @@ pub fn split(mut bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
     while !bytes.is_empty() {
         let msg = first_message(bytes).ok_or_else(malformed)?;
         if let Some(reply) = reply(&msg)? {
-            replies.push((msg.sequence_number(), reply));
+            replies.push((msg.seq, reply));
         }
-        bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
+        bytes = bytes.get(msg.bytes.len().next_multiple_of(4)..).unwrap_or_default();
     }
     Ok(replies)
 }
 
+/// A message from the kernel: the fields of its header that matter here, and its bytes,
+/// header included.
+struct Received<'a> {
+    kind: u16,
+    flags: u16,
+    seq: u32,
+    bytes: &'a [u8],
+}
+
+impl Received<'_> {
+    fn payload(&self) -> &[u8] {
+        self.bytes.get(NLMSG_HDRLEN..).unwrap_or_default()
+    }
+}
+
 /// The message at the start of `bytes`, if the length in its header covers at least the header
-/// and at most what was received. Checked here rather than by `NetlinkBuffer::new_checked`,
-/// whose error texts would never be shown.
-fn first_message(bytes: &[u8]) -> Option<NetlinkBuffer<&[u8]>> {
-    let len = u32::from_ne_bytes(*bytes.first_chunk()?) as usize;
-    let msg = bytes.get(..len).filter(|msg| msg.len() >= NLMSG_HDRLEN)?;
-    Some(NetlinkBuffer::new(msg))
+/// and at most what was received. Its header is read field by field (struct nlmsghdr: length,
+/// type, flags, sequence number, port): netlink-packet-core's NetlinkBuffer would check each
+/// field's place again as it is read.
+fn first_message(bytes: &[u8]) -> Option<Received<'_>> {
+    let h: &[u8; NLMSG_HDRLEN] = bytes.first_chunk()?;
+    let len = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]) as usize;
+    Some(Received {
+        kind: u16::from_ne_bytes([h[4], h[5]]),
+        flags: u16::from_ne_bytes([h[6], h[7]]),
+        seq: u32::from_ne_bytes([h[8], h[9], h[10], h[11]]),
+        bytes: bytes.get(..len).filter(|msg| msg.len() >= NLMSG_HDRLEN)?,
+    })
 }
 
 fn malformed() -> io::Error {
@@ -445,13 +465,13 @@ pub enum Reply {
 
 /// What a message from the kernel says: an nsid message (the only kind we ask for), an ack,
 /// the end of a dump, or a refusal; nothing for a message that says nothing (NLMSG_NOOP).
-fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Option<Reply>> {
+fn reply(msg: &Received<'_>) -> io::Result<Option<Reply>> {
     let payload = msg.payload();
-    Ok(Some(match msg.message_type() {
+    Ok(Some(match msg.kind {
         NLMSG_ERROR => match errno_first(payload)? {
             (0, _) => Reply::Ack,
             (code, echoed) => {
-                let capped = msg.flags() & NLM_F_CAPPED != 0;
+                let capped = msg.flags & NLM_F_CAPPED != 0;
                 Reply::Refused(refusal(code, acked_tlvs(echoed, capped)))
             }
         },
