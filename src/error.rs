@@ -196,6 +196,8 @@ pub struct Kernel {
 enum Arg<'a> {
     Bytes(&'a [u8]),
     Errno(i32),
+    /// An error's errno: read once, in `fill`, not in every message that shows one.
+    Io(&'a io::Error),
     Int(i64),
 }
 
@@ -203,8 +205,8 @@ fn b(bytes: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> Arg<'_> {
     Arg::Bytes(bytes.as_ref().as_bytes())
 }
 
-fn e(err: &io::Error) -> Arg<'static> {
-    Arg::Errno(err.raw_os_error().unwrap_or(libc::EIO))
+fn e(err: &io::Error) -> Arg<'_> {
+    Arg::Io(err)
 }
 
 fn t(text: &str) -> Arg<'_> {
@@ -513,7 +515,10 @@ fn fill(template: &str, args: &[Arg<'_>]) -> Vec<u8> {
         let rest = piece.split_once('}').map_or("", |(_, rest)| rest);
         match args.get(index) {
             Some(Arg::Bytes(bytes)) => out.extend_from_slice(bytes),
-            Some(Arg::Errno(errno)) => out.extend_from_slice(strerror(*errno).as_slice()),
+            Some(Arg::Errno(errno)) => out.extend_from_slice(&strerror(*errno)),
+            Some(Arg::Io(err)) => {
+                out.extend_from_slice(&strerror(err.raw_os_error().unwrap_or(libc::EIO)))
+            }
             Some(Arg::Int(n)) => push_decimal(&mut out, *n),
             None => {}
         }

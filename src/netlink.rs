@@ -210,15 +210,19 @@ impl Rtnl {
             encode(RTM_GETNSID, 0, &attrs).write(self.seq, &mut requests);
         }
         self.sock.send(&requests, 0)?;
-        let mut answers: Vec<Option<Result<Peer, Kernel>>> = vec![None; queries.len()];
-        while answers.iter().any(Option::is_none) {
+        let mut answers: Vec<Option<Result<Peer, Kernel>>> = Vec::new();
+        answers.resize_with(queries.len(), || None);
+        let mut unanswered = queries.len();
+        while unanswered > 0 {
             let (index, reply) = self.next_reply(first)?;
             let Some(slot) = answers.get_mut(index) else { continue };
-            *slot = match reply {
-                Reply::Peer(peer) => Some(Ok(peer)),
-                Reply::Refused(kernel) => Some(Err(kernel)),
+            let answer = match reply {
+                Reply::Peer(peer) => Ok(peer),
+                Reply::Refused(kernel) => Err(kernel),
                 Reply::Done | Reply::Ack => continue,
             };
+            unanswered -= usize::from(slot.is_none());
+            *slot = Some(answer);
         }
         // A loop, not a collect: each collect is code of its own for its iterator's type.
         let mut peers = Vec::with_capacity(answers.len());

@@ -183,10 +183,7 @@ pub fn valid_ifname(name: &[u8]) -> bool {
 
 /// struct ifinfomsg: family, type, index, flags and the change mask.
 fn ifinfomsg(family: u8, index: u32) -> Vec<u8> {
-    let mut header = vec![0; IFINFOMSG_LEN];
-    header[0] = family;
-    header[4..8].copy_from_slice(&index.to_ne_bytes());
-    header
+    [[family, 0, 0, 0], index.to_ne_bytes(), [0; 4], [0; 4]].as_flattened().to_vec()
 }
 
 #[cfg(test)]

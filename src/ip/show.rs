@@ -208,12 +208,13 @@ fn has_addresses(filter: &Filter<'_>, link: &Message, addrs: &[Message]) -> bool
 /// `ifN`, as ip reads a name it cannot find (sscanf "if%u").
 fn if_number(name: &[u8]) -> Option<u32> {
     let digits = name.strip_prefix(b"if")?.trim_ascii_start();
-    let digits = &digits[..digits.iter().take_while(|b| b.is_ascii_digit()).count()];
     let mut n: u32 = 0;
-    for digit in digits {
+    let mut any = false;
+    for digit in digits.iter().take_while(|b| b.is_ascii_digit()) {
         n = n.checked_mul(10)?.checked_add(u32::from(digit - b'0'))?;
+        any = true;
     }
-    (!digits.is_empty()).then_some(n)
+    any.then_some(n)
 }
 
 /// A failure as ip reports it: the kernel's refusal, or the errno of what went wrong.

@@ -168,7 +168,7 @@ pub fn attached(name: &[u8]) -> Vec<Attached> {
             // One byte more than the name, as iproute2 reads it: a longer link differs too.
             let mut link = [0; DEVICE.len() + 1];
             match sys::readlink(&path(&[b"/proc/", pid, b"/fd/", fd]), &mut link) {
-                Ok(len) if link[..len] == *DEVICE.as_bytes() => {}
+                Ok(len) if link.get(..len) == Some(DEVICE.as_bytes()) => {}
                 Ok(_) => continue,
                 Err(e) => {
                     error::warn(&Error::Perror("readlink", e));
