@@ -24,8 +24,11 @@ pub enum Ended<S> {
 }
 
 /// Runs `work` in a forked child and waits for it. `work` either becomes another program,
-/// returns `Ok` (the child then exits 0), or names the step it stopped at.
-pub fn run<S: Step>(work: impl FnOnce() -> Result<(), (S, io::Error)>) -> Result<Ended<S>, Error> {
+/// returns `Ok` (the child then exits 0), or names the step it stopped at. Called through a
+/// reference, so that the fork and the wait are one piece of code whatever the work.
+pub fn run<S: Step>(
+    work: &mut dyn FnMut() -> Result<(), (S, io::Error)>,
+) -> Result<Ended<S>, Error> {
     let (reader, mut writer) = io::pipe().map_err(Error::Fork)?;
     match sys::fork().map_err(Error::Fork)? {
         Fork::Child => {

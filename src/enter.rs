@@ -140,10 +140,10 @@ impl Stop {
 /// In a forked child: `prepare` enters a namespace (or some of the way), then `exec` gets its
 /// warnings to report and becomes the command, or says why it could not.
 pub fn in_child(
-    prepare: impl FnOnce() -> Result<Vec<Error>, Failed>,
-    exec: impl FnOnce(Vec<Error>) -> io::Error,
+    prepare: impl Fn() -> Result<Vec<Error>, Failed>,
+    exec: impl Fn(Vec<Error>) -> io::Error,
 ) -> Result<child::Ended<Stop>, Error> {
-    child::run(|| {
+    child::run(&mut || {
         let warnings = prepare().map_err(|(step, e)| (Stop::Enter(step), e))?;
         Err((Stop::Exec, exec(warnings)))
     })
