@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use std::io;
 use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::child;
 use crate::error::Error;
@@ -118,8 +118,11 @@ fn bind_etc(name: &OsStr) -> Vec<Error> {
     let dir = netns::entry(ETC_DIR, name);
     let Ok(files) = sys::Dir::open(&dir).and_then(|mut dir| dir.names()) else { return failed };
     for file in files {
-        let source = dir.join(&file);
-        let target = Path::new("/etc").join(&file);
+        // The file in a directory: a name read from a directory is never a path of its own.
+        let within =
+            |dir: &[u8]| PathBuf::from(OsStr::from_bytes(&[dir, b"/", file.as_bytes()].concat()));
+        let source = within(dir.as_os_str().as_bytes());
+        let target = within(b"/etc");
         if let Err(err) = sys::mount(Some(source.as_os_str()), &target, None, sys::MS_BIND) {
             failed.push(Error::bind(source, target, err));
         }
