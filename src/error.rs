@@ -3,13 +3,14 @@
 //! exactly as given.
 
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use crate::enter::Step;
-use crate::out::push_decimal;
+use crate::out::{self, push_decimal};
 use crate::paths::RUN_DIR;
+use crate::sys;
 
 /// The name we were started under decides whose command line we speak and how we call
 /// ourselves in messages: `ip netns ...` or `netns ...`.
@@ -550,7 +551,7 @@ fn strerror(errno: i32) -> Vec<u8> {
 /// Writes a failure's message to stderr.
 pub fn report(err: &Error, prog: Prog) {
     // Nothing sensible is left to do when stderr itself is gone.
-    let _ = io::stderr().write_all(&err.render(prog));
+    let _ = out::write_all(sys::stderr(), &err.render(prog));
 }
 
 /// Writes a warning, or a failure that does not stop the command; none of them names the

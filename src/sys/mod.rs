@@ -404,6 +404,12 @@ pub fn stdin() -> BorrowedFd<'static> {
     unsafe { BorrowedFd::borrow_raw(0) }
 }
 
+/// Standard error, which start-up made sure is open (`start::guard_std_fds`).
+pub fn stderr() -> BorrowedFd<'static> {
+    // SAFETY: descriptor 2 is open for the life of the process, as descriptor 1 is (below).
+    unsafe { BorrowedFd::borrow_raw(2) }
+}
+
 /// Standard output, which start-up made sure is open (`start::guard_std_fds`).
 pub fn stdout() -> BorrowedFd<'static> {
     // SAFETY: descriptor 1 is open for the life of the process: we were started with it, or
