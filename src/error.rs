@@ -190,7 +190,8 @@ pub struct Bind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kernel {
     pub errno: i32,
-    pub message: Option<String>,
+    /// As the kernel wrote it, up to its NUL.
+    pub message: Option<Vec<u8>>,
 }
 
 /// A value put into a message template.
@@ -475,8 +476,8 @@ impl Error {
 impl Kernel {
     fn render(&self) -> Vec<u8> {
         match &self.message {
-            Some(text) if text.ends_with('.') => fill("Error: {text}", &[t(text)]),
-            Some(text) => fill("Error: {text}.", &[t(text)]),
+            Some(text) if text.ends_with(b".") => fill("Error: {text}", &[Arg::Bytes(text)]),
+            Some(text) => fill("Error: {text}.", &[Arg::Bytes(text)]),
             None => fill("RTNETLINK answers: {err}", &[Arg::Errno(self.errno)]),
         }
     }
@@ -808,7 +809,7 @@ mod tests {
             text(Error::InvalidArg { arg: "x".into(), why: "Invalid \"mtu\" value\n" }),
             "Error: argument \"x\" is wrong: Invalid \"mtu\" value\n\n"
         );
-        let refused = Kernel { errno: libc::EEXIST, message: Some("Peer exists".into()) };
+        let refused = Kernel { errno: libc::EEXIST, message: Some(b"Peer exists".to_vec()) };
         assert_eq!(text(Error::Dump(refused)), "Error: Peer exists.\nDump terminated\n");
     }
 }

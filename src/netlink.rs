@@ -518,11 +518,11 @@ fn acked_tlvs(echoed: &[u8], capped: bool) -> &[u8] {
     echoed.get(request_len.next_multiple_of(4)..).unwrap_or_default()
 }
 
-fn ext_ack_text(tlvs: &[u8]) -> Option<String> {
+/// The text as the kernel wrote it, bytes and all, as iproute2 prints it.
+fn ext_ack_text(tlvs: &[u8]) -> Option<Vec<u8>> {
     NlasIterator::new(tlvs).flatten().find(|nla| nla.kind() == NLMSGERR_ATTR_MSG).map(|nla| {
         let text = nla.value();
-        let text = text.split(|b| *b == 0).next().unwrap_or_default();
-        String::from_utf8_lossy(text).into_owned()
+        text.split(|b| *b == 0).next().unwrap_or_default().to_vec()
     })
 }
 
@@ -627,7 +627,7 @@ mod tests {
     fn a_refusal_carries_errno_and_extended_ack_text() {
         let expected = Kernel {
             errno: libc::EEXIST,
-            message: Some("Peer netns already has a nsid assigned".into()),
+            message: Some(b"Peer netns already has a nsid assigned".to_vec()),
         };
         // As iproute2 received it: the whole request echoed, then the attributes.
         let mut full = header(108, NLMSG_ERROR, ACK_TLVS, SEQ);
