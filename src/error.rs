@@ -195,6 +195,7 @@ pub struct Kernel {
 }
 
 /// A value put into a message template.
+#[derive(Clone, Copy)]
 enum Arg<'a> {
     Bytes(&'a [u8]),
     Errno(i32),
@@ -387,7 +388,7 @@ impl Error {
                 fill("mount --make-private {dir} failed: {err}", &[dir, e(err)])
             }
             Error::BindRunDir(err) => {
-                fill("mount --bind {dir} {dir} failed: {err}", &[t(RUN_DIR), dir, e(err)])
+                fill("mount --bind {dir} {dir} failed: {err}", &[dir, dir, e(err)])
             }
             Error::CreateFile(path, err) => {
                 fill("Cannot create namespace file \"{path}\": {err}", &[b(path), e(err)])
