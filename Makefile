@@ -74,19 +74,21 @@ clean:
 	$(CARGO) clean
 
 # ---------------------------------------------------------------------------------------------
-# The tiny build, for flash-bound images: the same source and release profile, with std rebuilt
-# by that profile for size (its optimize_for_size feature) and panics that abort on the spot,
-# without a message (the immediate-abort strategy). These are unstable flags, taken by the
+# The tiny build, for flash-bound images: the same source, built by the tiny profile (release's,
+# optimized for size first: Cargo.toml), with std rebuilt by that profile for size (its
+# optimize_for_size feature), panics that abort on the spot, without a message (the
+# immediate-abort strategy), and no unwind tables (nothing unwinds: force-unwind-tables=no, or
+# the musl target keeps them for every function). These are unstable flags, taken by the
 # stable toolchain through RUSTC_BOOTSTRAP=1; tiny-toolchain asks cargo to plan the build with
 # them first (--unit-graph compiles nothing), so a toolchain that has dropped or renamed one
 # gets a sentence saying so, not a wall of errors. A target dir of its own keeps std's rebuild
 # apart from the default build. build-std needs an explicit target: TARGET, else the host's.
 TINY_TARGET = $(or $(TARGET),$(shell rustc -vV | sed -n 's/^host: //p'))
 TINY_DIR = target/tiny
-TINY_BIN = $(TINY_DIR)/$(TINY_TARGET)/release/netns
-TINY_RUSTFLAGS = -Z unstable-options -C panic=immediate-abort
+TINY_BIN = $(TINY_DIR)/$(TINY_TARGET)/tiny/netns
+TINY_RUSTFLAGS = -Z unstable-options -C panic=immediate-abort -C force-unwind-tables=no
 TINY_CARGO = RUSTC_BOOTSTRAP=1 RUSTFLAGS="$${RUSTFLAGS:-} $(TINY_RUSTFLAGS)" $(CARGO) build \
-	--release --locked --target $(TINY_TARGET) --target-dir $(TINY_DIR) \
+	--profile tiny --locked --target $(TINY_TARGET) --target-dir $(TINY_DIR) \
 	-Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
 
 .PHONY: tiny tiny-toolchain tiny-check
@@ -227,7 +229,7 @@ vm-test: build
 	VM_LINKS=$(VM_LINKS) VM_TIMEOUT=$(VM_TIMEOUT) sh packaging/vm/vm-test.sh $(BIN) $(PKGWORK)/vm
 
 sizes:
-	@for f in target/release/netns target/*/release/netns target/tiny/*/release/netns; do [ -f $$f ] || continue; printf '%10s  %s\n' "$$(stat -c %s $$f)" "$$f"; done
+	@for f in target/release/netns target/*/release/netns target/tiny/*/tiny/netns; do [ -f $$f ] || continue; printf '%10s  %s\n' "$$(stat -c %s $$f)" "$$f"; done
 
 # Fuzzing (fuzz/README.md): each target for FUZZ_SECONDS on nightly, with cargo-fuzz installed
 # under target/tools when missing. New inputs grow a corpus under target/; a failure leaves its

@@ -201,7 +201,7 @@ armv7)
     echo "built $bin ($(stat -c %s "$bin") bytes)"
     smoke "$bin"
     make tiny TARGET="$target" TINY_RUSTUP_TARGET=no
-    smoke "target/tiny/$target/release/netns"
+    smoke "target/tiny/$target/tiny/netns"
     ;;
 *)
     fail "usage: cross.sh check TARGET | cross.sh armv7 | cross.sh run QEMU BIN [ARG...]"

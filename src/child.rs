@@ -3,7 +3,8 @@
 //! becomes another program, say) reports which named step failed and why through a
 //! close-on-exec pipe, so the parent tells "could not get there" from "ran and failed".
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
+use std::os::fd::AsFd;
 
 use crate::error::Error;
 use crate::sys::{self, Exit, Fork};
@@ -23,9 +24,12 @@ pub enum Ended<S> {
 }
 
 /// Runs `work` in a forked child and waits for it. `work` either becomes another program,
-/// returns `Ok` (the child then exits 0), or names the step it stopped at.
-pub fn run<S: Step>(work: impl FnOnce() -> Result<(), (S, io::Error)>) -> Result<Ended<S>, Error> {
-    let (mut reader, mut writer) = io::pipe().map_err(Error::Fork)?;
+/// returns `Ok` (the child then exits 0), or names the step it stopped at. Called through a
+/// reference, so that the fork and the wait are one piece of code whatever the work.
+pub fn run<S: Step>(
+    work: &mut dyn FnMut() -> Result<(), (S, io::Error)>,
+) -> Result<Ended<S>, Error> {
+    let (reader, mut writer) = io::pipe().map_err(Error::Fork)?;
     match sys::fork().map_err(Error::Fork)? {
         Fork::Child => {
             drop(reader);
@@ -40,10 +44,9 @@ pub fn run<S: Step>(work: impl FnOnce() -> Result<(), (S, io::Error)>) -> Result
         }
         Fork::Parent(pid) => {
             drop(writer);
-            let mut report = Vec::new();
-            let read = reader.read_to_end(&mut report);
+            let read = sys::read_all(reader.as_fd());
             let exit = sys::waitpid(pid).map_err(Error::Wait)?;
-            read.map_err(Error::Read)?;
+            let report = read.map_err(Error::Read)?;
             Ok(decode(&report).map_or(Ended::Exited(exit), |(step, err)| Ended::Failed(step, err)))
         }
     }

@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use std::io;
 use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::child;
 use crate::error::Error;
@@ -118,8 +118,11 @@ fn bind_etc(name: &OsStr) -> Vec<Error> {
     let dir = netns::entry(ETC_DIR, name);
     let Ok(files) = sys::Dir::open(&dir).and_then(|mut dir| dir.names()) else { return failed };
     for file in files {
-        let source = dir.join(&file);
-        let target = Path::new("/etc").join(&file);
+        // The file in a directory: a name read from a directory is never a path of its own.
+        let within =
+            |dir: &[u8]| PathBuf::from(OsStr::from_bytes(&[dir, b"/", file.as_bytes()].concat()));
+        let source = within(dir.as_os_str().as_bytes());
+        let target = within(b"/etc");
         if let Err(err) = sys::mount(Some(source.as_os_str()), &target, None, sys::MS_BIND) {
             failed.push(Error::bind(source, target, err));
         }
@@ -140,10 +143,10 @@ impl Stop {
 /// In a forked child: `prepare` enters a namespace (or some of the way), then `exec` gets its
 /// warnings to report and becomes the command, or says why it could not.
 pub fn in_child(
-    prepare: impl FnOnce() -> Result<Vec<Error>, Failed>,
-    exec: impl FnOnce(Vec<Error>) -> io::Error,
+    prepare: impl Fn() -> Result<Vec<Error>, Failed>,
+    exec: impl Fn(Vec<Error>) -> io::Error,
 ) -> Result<child::Ended<Stop>, Error> {
-    child::run(|| {
+    child::run(&mut || {
         let warnings = prepare().map_err(|(step, e)| (Stop::Enter(step), e))?;
         Err((Stop::Exec, exec(warnings)))
     })

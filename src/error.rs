@@ -3,13 +3,14 @@
 //! exactly as given.
 
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use crate::enter::Step;
-use crate::out::push_decimal;
+use crate::out::{self, push_decimal};
 use crate::paths::RUN_DIR;
+use crate::sys;
 
 /// The name we were started under decides whose command line we speak and how we call
 /// ourselves in messages: `ip netns ...` or `netns ...`.
@@ -191,13 +192,17 @@ pub struct Bind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kernel {
     pub errno: i32,
-    pub message: Option<String>,
+    /// As the kernel wrote it, up to its NUL.
+    pub message: Option<Vec<u8>>,
 }
 
 /// A value put into a message template.
+#[derive(Clone, Copy)]
 enum Arg<'a> {
     Bytes(&'a [u8]),
     Errno(i32),
+    /// An error's errno: read once, in `fill`, not in every message that shows one.
+    Io(&'a io::Error),
     Int(i64),
 }
 
@@ -205,8 +210,8 @@ fn b(bytes: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> Arg<'_> {
     Arg::Bytes(bytes.as_ref().as_bytes())
 }
 
-fn e(err: &io::Error) -> Arg<'static> {
-    Arg::Errno(err.raw_os_error().unwrap_or(libc::EIO))
+fn e(err: &io::Error) -> Arg<'_> {
+    Arg::Io(err)
 }
 
 fn t(text: &str) -> Arg<'_> {
@@ -387,7 +392,7 @@ impl Error {
                 fill("mount --make-private {dir} failed: {err}", &[dir, e(err)])
             }
             Error::BindRunDir(err) => {
-                fill("mount --bind {dir} {dir} failed: {err}", &[dir, e(err)])
+                fill("mount --bind {dir} {dir} failed: {err}", &[dir, dir, e(err)])
             }
             Error::CreateFile(path, err) => {
                 fill("Cannot create namespace file \"{path}\": {err}", &[b(path), e(err)])
@@ -477,8 +482,8 @@ impl Error {
 impl Kernel {
     fn render(&self) -> Vec<u8> {
         match &self.message {
-            Some(text) if text.ends_with('.') => fill("Error: {text}", &[t(text)]),
-            Some(text) => fill("Error: {text}.", &[t(text)]),
+            Some(text) if text.ends_with(b".") => fill("Error: {text}", &[Arg::Bytes(text)]),
+            Some(text) => fill("Error: {text}.", &[Arg::Bytes(text)]),
             None => fill("RTNETLINK answers: {err}", &[Arg::Errno(self.errno)]),
         }
     }
@@ -507,30 +512,26 @@ fn open_named(name: &OsString, err: &io::Error) -> Vec<u8> {
     fill("Cannot open network namespace \"{name}\": {err}", &[b(name), e(err)])
 }
 
-/// A template with its `{...}` placeholders replaced by `args`, in order: the names inside the
-/// braces are there for the reader (and for grep), and a placeholder used twice takes the same
-/// argument each time it appears under the same name.
+/// A template with its `{...}` placeholders replaced by `args`, one each, in order: the names
+/// inside the braces are there for the reader (and for grep).
 fn fill(template: &str, args: &[Arg<'_>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(template.len() + 32);
-    let mut names: Vec<&str> = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.extend_from_slice(&rest.as_bytes()[..open]);
-        let Some(close) = rest[open..].find('}') else { break };
-        let name = &rest[open + 1..open + close];
-        let index = names.iter().position(|n| *n == name).unwrap_or_else(|| {
-            names.push(name);
-            names.len() - 1
-        });
+    let mut pieces = template.split('{');
+    out.extend_from_slice(pieces.next().unwrap_or_default().as_bytes());
+    for (index, piece) in pieces.enumerate() {
+        // What follows the placeholder's name.
+        let rest = piece.split_once('}').map_or("", |(_, rest)| rest);
         match args.get(index) {
             Some(Arg::Bytes(bytes)) => out.extend_from_slice(bytes),
-            Some(Arg::Errno(errno)) => out.extend_from_slice(strerror(*errno).as_slice()),
+            Some(Arg::Errno(errno)) => out.extend_from_slice(&strerror(*errno)),
+            Some(Arg::Io(err)) => {
+                out.extend_from_slice(&strerror(err.raw_os_error().unwrap_or(libc::EIO)))
+            }
             Some(Arg::Int(n)) => push_decimal(&mut out, *n),
             None => {}
         }
-        rest = &rest[open + close + 1..];
+        out.extend_from_slice(rest.as_bytes());
     }
-    out.extend_from_slice(rest.as_bytes());
     out
 }
 
@@ -557,7 +558,7 @@ fn strerror(errno: i32) -> Vec<u8> {
 /// Writes a failure's message to stderr.
 pub fn report(err: &Error, prog: Prog) {
     // Nothing sensible is left to do when stderr itself is gone.
-    let _ = io::stderr().write_all(&err.render(prog));
+    let _ = out::write_all(sys::stderr(), &err.render(prog));
 }
 
 /// Writes a warning, or a failure that does not stop the command; none of them names the
@@ -795,7 +796,7 @@ mod tests {
     }
 
     #[test]
-    fn templates_are_filled_in_order_and_by_name() {
+    fn templates_are_filled_in_order() {
         let busy = || io::Error::from_raw_os_error(libc::EBUSY);
         assert_eq!(
             text(Error::BindRunDir(busy())),
@@ -814,7 +815,7 @@ mod tests {
             text(Error::InvalidArg { arg: "x".into(), why: "Invalid \"mtu\" value\n" }),
             "Error: argument \"x\" is wrong: Invalid \"mtu\" value\n\n"
         );
-        let refused = Kernel { errno: libc::EEXIST, message: Some("Peer exists".into()) };
+        let refused = Kernel { errno: libc::EEXIST, message: Some(b"Peer exists".to_vec()) };
         assert_eq!(text(Error::Dump(refused)), "Error: Peer exists.\nDump terminated\n");
     }
 }

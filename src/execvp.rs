@@ -2,11 +2,9 @@
 //! musl's execvp searches another default PATH and runs no shell for a script without `#!`,
 //! and `ip netns exec` users expect glibc's behaviour.
 
-use std::env;
 use std::ffi::{CString, OsStr, OsString};
 use std::io;
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::sys;
 
@@ -26,12 +24,10 @@ pub fn execvp(argv: &[OsString]) -> io::Error {
     if file.as_bytes().contains(&b'/') {
         return exec_file(file, &args);
     }
-    let path = env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
+    let path = sys::getenv(c"PATH").unwrap_or(OsStr::new(DEFAULT_PATH));
     let mut denied = false;
     for dir in path.as_bytes().split(|b| *b == b':') {
-        // An empty entry means the current directory.
-        let candidate = Path::new(OsStr::from_bytes(dir)).join(file);
-        let err = exec_file(candidate.as_os_str(), &args);
+        let err = exec_file(&in_dir(dir, file.as_bytes()), &args);
         match err.raw_os_error() {
             Some(libc::EACCES) => denied = true,
             Some(libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT) => {}
@@ -41,17 +37,32 @@ pub fn execvp(argv: &[OsString]) -> io::Error {
     errno(if denied { libc::EACCES } else { libc::ENOENT })
 }
 
+/// `dir/file`, as a search joins a directory of PATH and a name: an empty entry means the
+/// current directory.
+pub fn in_dir(dir: &[u8], file: &[u8]) -> OsString {
+    let mut path = dir.to_vec();
+    if !path.is_empty() && !path.ends_with(b"/") {
+        path.push(b'/');
+    }
+    path.extend_from_slice(file);
+    OsString::from_vec(path)
+}
+
 /// Runs the program at `path` with `argv` in place of this process; returns only why it could not.
-pub fn exec_at(path: &Path, argv: &[OsString]) -> io::Error {
+pub fn exec_at(path: &OsStr, argv: &[OsString]) -> io::Error {
     match c_strings(argv) {
-        Some(args) => exec_file(path.as_os_str(), &args),
+        Some(args) => exec_file(path, &args),
         None => errno(libc::EINVAL),
     }
 }
 
 /// The arguments as C strings; none of them can hold a NUL byte.
 fn c_strings(argv: &[OsString]) -> Option<Vec<CString>> {
-    argv.iter().map(|a| CString::new(a.as_bytes()).ok()).collect()
+    let mut strings = Vec::with_capacity(argv.len());
+    for arg in argv {
+        strings.push(CString::new(arg.as_bytes()).ok()?);
+    }
+    Some(strings)
 }
 
 /// execve() of one file; a file the kernel cannot execute is handed to /bin/sh as a script.

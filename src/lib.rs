@@ -30,8 +30,7 @@ mod sys;
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
-use std::io::{self, BufReader};
-use std::os::fd::AsFd;
+use std::io::BufReader;
 
 pub use error::Prog;
 pub use sys::arena::Arena;
@@ -101,7 +100,7 @@ fn dispatch(
 fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
     // Standard input is read through a copy of its descriptor, so that one reader serves both.
     let input = match file.as_encoded_bytes() {
-        b"-" => io::stdin().as_fd().try_clone_to_owned().map(File::from),
+        b"-" => sys::stdin().try_clone_to_owned().map(File::from),
         _ => File::open(file),
     };
     let input = input.map_err(|e| Error::BatchOpen(file.to_owned(), e))?;

@@ -9,11 +9,13 @@
 //! would appear twice, in the run directory and, hidden, in /run. So each run reads the state.
 
 use std::ffi::OsStr;
-use std::fs;
 use std::io::{self, BufRead, BufReader};
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
+use crate::cli::strtol;
+use crate::out::push_decimal;
 use crate::sys;
 
 /// What the run directory still needs to be a shared mount in a peer group of its own.
@@ -37,9 +39,12 @@ pub fn read(dir: BorrowedFd<'_>) -> io::Result<Setup> {
     by_mount_id(dir).or_else(|_| {
         // The kernel's own name for it, as mountinfo spells it: relative to our root, links
         // (/var/run -> /run) resolved.
-        let path = fs::read_link(format!("/proc/self/fd/{}", dir.as_raw_fd()))?;
+        let mut link = b"/proc/self/fd/".to_vec();
+        push_decimal(&mut link, dir.as_raw_fd().into());
+        let mut path = [0; libc::PATH_MAX as usize];
+        let len = sys::readlink(Path::new(OsStr::from_bytes(&link)), &mut path)?;
         let info = sys::open_read(OsStr::new("/proc/self/mountinfo"))?;
-        setup(BufReader::new(info), path.as_os_str().as_bytes())
+        setup(BufReader::new(info), path.get(..len).unwrap_or_default())
     })
 }
 
@@ -118,13 +123,13 @@ pub fn setup(lines: impl BufRead, dir: &[u8]) -> io::Result<Setup> {
 /// `ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER`.
 fn parse(line: &[u8]) -> Option<Mount<'_>> {
     let mut fields = line.split(|b| *b == b' ');
-    let mut number = || std::str::from_utf8(fields.next()?).ok()?.parse().ok();
-    let (id, parent) = (number()?, number()?);
+    let mut id = || u32::try_from(strtol(fields.next()?, 10)?).ok();
+    let (id, parent) = (id()?, id()?);
     let point = fields.nth(2)?;
     let group = fields
         .skip(1)
         .take_while(|field| *field != b"-")
-        .find_map(|field| std::str::from_utf8(field.strip_prefix(b"shared:")?).ok()?.parse().ok());
+        .find_map(|field| u64::try_from(strtol(field.strip_prefix(b"shared:")?, 10)?).ok());
     Some(Mount { id, parent, point, group })
 }
 

@@ -7,12 +7,10 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{
-    DecodeError, Emitable, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE,
-    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer, NetlinkHeader, NetlinkMessage,
-    NetlinkPayload, NetlinkSerializable, NlasIterator,
+    DecodeError, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR,
+    NLMSG_NOOP, NLMSG_OVERRUN, NlasIterator,
 };
-use netlink_packet_route::nsid::NsidAttribute;
-use netlink_sys::{Socket, protocols::NETLINK_ROUTE};
+use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_ROUTE};
 
 use crate::error::{Error, Kernel};
 
@@ -23,8 +21,11 @@ use libc::{RTM_GETNSID, RTM_NEWNSID};
 const NLMSGERR_ATTR_MSG: u16 = 1;
 /// linux/netlink.h: the length of struct nlmsghdr.
 const NLMSG_HDRLEN: usize = 16;
-/// linux/net_namespace.h: a peer's id, and (asked relative to a target) its id here.
+/// linux/net_namespace.h: a peer's id; an open file of it; the namespace the ids are to be
+/// seen from; and (asked relative to a target) its id here. Each a 32-bit number.
 const NETNSA_NSID: u16 = 1;
+const NETNSA_FD: u16 = 3;
+const NETNSA_TARGET_NSID: u16 = 4;
 const NETNSA_CURRENT_NSID: u16 = 5;
 /// linux/veth.h: the attribute that holds a veth pair's other end.
 pub const VETH_INFO_PEER: u16 = 1;
@@ -32,42 +33,54 @@ pub const VETH_INFO_PEER: u16 = 1;
 /// fit the receive buffer and the open namespace files stay well under the descriptor limit.
 pub const BATCH: usize = 64;
 
-/// A request: its message type, and the bytes after the netlink header. One type for every
-/// request keeps one copy of the code that sends them.
+/// A request: its message type, its header flags, and the bytes after the netlink header. One
+/// type for every request keeps one copy of the code that sends them; it is not a
+/// `NetlinkMessage`, whose payload is an enum of every kind of message, each with its own code
+/// to measure, write and drop it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Raw {
+pub struct Request {
     kind: u16,
+    pub flags: u16,
     payload: Vec<u8>,
 }
 
-impl NetlinkSerializable for Raw {
-    fn message_type(&self) -> u16 {
-        self.kind
-    }
-
-    fn buffer_len(&self) -> usize {
-        self.payload.len()
-    }
-
-    fn serialize(&self, buffer: &mut [u8]) {
-        buffer.copy_from_slice(&self.payload)
-    }
-}
-
 /// A hand-laid request of type `kind` with these header flags.
-pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> NetlinkMessage<Raw> {
-    let mut header = NetlinkHeader::default();
-    header.flags = flags;
-    NetlinkMessage::new(header, NetlinkPayload::InnerMessage(Raw { kind, payload }))
+pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> Request {
+    Request { kind, flags, payload }
 }
 
-/// A fixed header, then netlink attributes laid out one after the other, padded as the kernel
-/// wants them.
-pub fn attributes(header: &[u8], attrs: &[netlink_packet_core::DefaultNla]) -> Vec<u8> {
-    let mut bytes = vec![0; header.len() + attrs.buffer_len()];
-    bytes[..header.len()].copy_from_slice(header);
-    attrs.emit(&mut bytes[header.len()..]);
-    bytes
+impl Request {
+    /// Appends the message as it is sent, numbered `seq`: struct nlmsghdr field by field
+    /// (length, type, flags with NLM_F_REQUEST, sequence number, port 0: the kernel's), then
+    /// the payload.
+    pub fn write(&self, seq: u32, out: &mut Vec<u8>) {
+        let len = (NLMSG_HDRLEN + self.payload.len()) as u32;
+        out.extend_from_slice(&len.to_ne_bytes());
+        out.extend_from_slice(&self.kind.to_ne_bytes());
+        out.extend_from_slice(&(self.flags | NLM_F_REQUEST).to_ne_bytes());
+        out.extend_from_slice(&seq.to_ne_bytes());
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&self.payload);
+    }
+}
+
+/// Appends a netlink attribute: its length (header included, padding not), kind, value, and
+/// padding to four bytes, as the kernel wants it. Nested attributes are the bytes of their own
+/// attributes. One function for every attribute of every request: netlink-packet-core's
+/// `DefaultNla` would lay out the same bytes through a copy of each value and generic code.
+pub fn push_attr(bytes: &mut Vec<u8>, kind: u16, value: &[u8]) {
+    // A value too long for an attribute (a name from the command line) makes a request the
+    // kernel refuses, as too long a name would be.
+    let len = u16::try_from(4 + value.len()).unwrap_or(u16::MAX);
+    bytes.extend_from_slice(&len.to_ne_bytes());
+    bytes.extend_from_slice(&kind.to_ne_bytes());
+    bytes.extend_from_slice(value);
+    bytes.resize(bytes.len().next_multiple_of(4), 0);
+}
+
+/// A string attribute: the text and its NUL.
+pub fn push_str_attr(bytes: &mut Vec<u8>, kind: u16, text: &[u8]) {
+    push_attr(bytes, kind, &[text, b"\0"].concat());
 }
 
 /// What the kernel says of one peer namespace: its id here and, asked relative to a target
@@ -147,10 +160,10 @@ pub enum Query<'a> {
 }
 
 impl Query<'_> {
-    fn attribute(self) -> NsidAttribute {
+    fn attribute(self) -> (u16, i32) {
         match self {
-            Query::File(fd) => fd_attr(fd),
-            Query::Id(nsid) => NsidAttribute::Id(nsid),
+            Query::File(fd) => (NETNSA_FD, fd.as_raw_fd()),
+            Query::Id(nsid) => (NETNSA_NSID, nsid),
         }
     }
 }
@@ -160,7 +173,9 @@ impl Rtnl {
     /// iproute2: embedded systems run kernels from before them for years, and we do without.
     pub fn open() -> io::Result<Rtnl> {
         let mut sock = Socket::new(NETLINK_ROUTE)?;
-        sock.bind_auto()?;
+        // Port 0: the kernel assigns ours. Not bind_auto, which also asks it back (a system
+        // call, and an assertion with its formatting) for nothing.
+        sock.bind(&SocketAddr::new(0, 0))?;
         // Refusals in the kernel's own words (4.12).
         let _ = sock.set_ext_ack(true);
         // Errors carry only the request's header back, not the whole request (4.20). Without
@@ -188,32 +203,39 @@ impl Rtnl {
             return Ok(Vec::new());
         }
         let first = self.seq.wrapping_add(1);
-        let requests: Vec<_> = queries
-            .iter()
-            .map(|query| {
-                let mut attrs = vec![query.attribute()];
-                attrs.extend(target.map(NsidAttribute::TargetNsid));
-                self.request(RTM_GETNSID, NLM_F_REQUEST, attrs)
-            })
-            .collect();
-        self.send(&requests)?;
-        let mut answers: Vec<Option<Result<Peer, Kernel>>> = vec![None; queries.len()];
-        while answers.iter().any(Option::is_none) {
+        let mut requests = Vec::new();
+        for query in queries {
+            let attrs = [Some(query.attribute()), target.map(|id| (NETNSA_TARGET_NSID, id))];
+            self.seq = self.seq.wrapping_add(1);
+            encode(RTM_GETNSID, 0, &attrs).write(self.seq, &mut requests);
+        }
+        self.sock.send(&requests, 0)?;
+        let mut answers: Vec<Option<Result<Peer, Kernel>>> = Vec::new();
+        answers.resize_with(queries.len(), || None);
+        let mut unanswered = queries.len();
+        while unanswered > 0 {
             let (index, reply) = self.next_reply(first)?;
             let Some(slot) = answers.get_mut(index) else { continue };
-            *slot = match reply {
-                Reply::Peer(peer) => Some(Ok(peer)),
-                Reply::Refused(kernel) => Some(Err(kernel)),
+            let answer = match reply {
+                Reply::Peer(peer) => Ok(peer),
+                Reply::Refused(kernel) => Err(kernel),
                 Reply::Done | Reply::Ack => continue,
             };
+            unanswered -= usize::from(slot.is_none());
+            *slot = Some(answer);
         }
-        Ok(answers.into_iter().flatten().collect())
+        // A loop, not a collect: each collect is code of its own for its iterator's type.
+        let mut peers = Vec::with_capacity(answers.len());
+        for answer in answers.into_iter().flatten() {
+            peers.push(answer);
+        }
+        Ok(peers)
     }
 
     /// Gives the namespace behind `fd` the id `nsid` here (-1: the kernel picks one).
     pub fn set_nsid(&mut self, fd: BorrowedFd<'_>, nsid: i32) -> Result<(), Failure> {
-        let attrs = vec![fd_attr(fd), NsidAttribute::Id(nsid)];
-        self.acknowledged(encode(RTM_NEWNSID, 0, 0, attrs))
+        let attrs = [Some((NETNSA_FD, fd.as_raw_fd())), Some((NETNSA_NSID, nsid))];
+        self.acknowledged(encode(RTM_NEWNSID, 0, &attrs))
     }
 
     /// The peer with id `nsid` here, seen from `target` when given.
@@ -235,10 +257,9 @@ impl Rtnl {
     }
 
     fn dump_as_asked(&mut self, target: Option<i32>) -> (Vec<Peer>, Option<Failure>) {
-        let attrs = target.map(NsidAttribute::TargetNsid).into_iter().collect();
-        let request = self.request(RTM_GETNSID, NLM_F_REQUEST | NLM_F_DUMP, attrs);
+        let request = encode(RTM_GETNSID, NLM_F_DUMP, &[target.map(|id| (NETNSA_TARGET_NSID, id))]);
         let mut peers = Vec::new();
-        if let Err(e) = self.send(&[request]) {
+        if let Err(e) = self.send(&request) {
             return (peers, Some(Failure::Io(e)));
         }
         loop {
@@ -262,14 +283,16 @@ impl Rtnl {
         if failure.is_some() {
             return (Vec::new(), failure);
         }
-        let mut ids: Vec<i32> = ours.iter().map(|peer| peer.nsid).collect();
-        if !ids.contains(&target) {
-            ids.push(target);
+        let mut queries = Vec::with_capacity(ours.len() + 1);
+        for peer in &ours {
+            queries.push(Query::Id(peer.nsid));
+        }
+        if !ours.iter().any(|peer| peer.nsid == target) {
+            queries.push(Query::Id(target));
         }
         let mut peers: Vec<Peer> = Vec::new();
-        for chunk in ids.chunks(BATCH) {
-            let queries: Vec<Query<'_>> = chunk.iter().map(|id| Query::Id(*id)).collect();
-            let answers = match self.lookup(&queries, Some(target)) {
+        for chunk in queries.chunks(BATCH) {
+            let answers = match self.lookup(chunk, Some(target)) {
                 Ok(answers) => answers,
                 Err(e) => return (Vec::new(), Some(Failure::Io(e))),
             };
@@ -287,18 +310,10 @@ impl Rtnl {
         (peers, None)
     }
 
-    fn request(&mut self, kind: u16, flags: u16, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {
-        self.seq = self.seq.wrapping_add(1);
-        encode(kind, flags, self.seq, attrs)
-    }
-
     /// Sends one request that asks for an acknowledgement, and waits for it.
-    pub fn acknowledged(&mut self, mut request: NetlinkMessage<Raw>) -> Result<(), Failure> {
-        self.seq = self.seq.wrapping_add(1);
-        request.header.sequence_number = self.seq;
-        request.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
-        request.finalize();
-        self.send(&[request])?;
+    pub fn acknowledged(&mut self, mut request: Request) -> Result<(), Failure> {
+        request.flags |= NLM_F_ACK;
+        self.send(&request)?;
         loop {
             match self.next_reply(self.seq)?.1 {
                 Reply::Ack => return Ok(()),
@@ -308,14 +323,11 @@ impl Rtnl {
         }
     }
 
-    fn send(&mut self, msgs: &[NetlinkMessage<Raw>]) -> io::Result<()> {
-        let mut out = vec![0; msgs.iter().map(NetlinkMessage::buffer_len).sum()];
-        let mut at = 0;
-        for msg in msgs {
-            let len = msg.buffer_len();
-            msg.serialize(&mut out[at..at + len]);
-            at += len;
-        }
+    /// Sends one request, numbered after the last.
+    fn send(&mut self, request: &Request) -> io::Result<()> {
+        self.seq = self.seq.wrapping_add(1);
+        let mut out = Vec::new();
+        request.write(self.seq, &mut out);
         self.sock.send(&out, 0).map(drop)
     }
 
@@ -336,17 +348,17 @@ impl Rtnl {
 
     /// One datagram's messages.
     fn recv(&mut self) -> io::Result<Vec<(u32, Reply)>> {
-        let len = self.datagram()?;
-        split(&self.buf[..len])
+        split(self.datagram()?)
     }
 
-    /// Reads one datagram into the buffer; returns its length.
-    fn datagram(&mut self) -> io::Result<usize> {
+    /// Reads one datagram into the buffer, which then holds it and nothing else.
+    fn datagram(&mut self) -> io::Result<&[u8]> {
         self.buf.clear();
         loop {
             match self.sock.recv(&mut self.buf, 0) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => return other,
+                Err(e) => return Err(e),
+                Ok(_) => return Ok(&self.buf),
             }
         }
     }
@@ -354,34 +366,26 @@ impl Rtnl {
     /// Sends a get, or a dump (a request with NLM_F_DUMP), and hands each message of the
     /// answer to `each`, whole and unread: the one message a get answers with, or every one
     /// up to the end of the dump. The kernel's refusal ends it.
-    pub fn fetch(
-        &mut self,
-        mut request: NetlinkMessage<Raw>,
-        each: &mut dyn FnMut(&[u8]),
-    ) -> Result<(), Failure> {
-        self.seq = self.seq.wrapping_add(1);
-        request.header.sequence_number = self.seq;
-        request.header.flags |= NLM_F_REQUEST;
-        request.finalize();
-        let dump = request.header.flags & NLM_F_DUMP != 0;
-        self.send(&[request])?;
+    pub fn fetch(&mut self, request: Request, each: &mut dyn FnMut(&[u8])) -> Result<(), Failure> {
+        let dump = request.flags & NLM_F_DUMP != 0;
+        self.send(&request)?;
+        let seq = self.seq;
         loop {
-            let len = self.datagram()?;
-            let mut bytes = &self.buf[..len];
+            let mut bytes = self.datagram()?;
             while !bytes.is_empty() {
                 let msg = first_message(bytes).ok_or_else(malformed)?;
-                bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
-                if msg.sequence_number() != self.seq {
+                bytes = bytes.get(msg.bytes.len().next_multiple_of(4)..).unwrap_or_default();
+                if msg.seq != seq {
                     continue;
                 }
-                match msg.message_type() {
+                match msg.kind {
                     NLMSG_ERROR | NLMSG_DONE | NLMSG_NOOP | NLMSG_OVERRUN => match reply(&msg)? {
                         Some(Reply::Refused(kernel)) => return Err(Failure::Kernel(kernel)),
                         Some(Reply::Done) => return Ok(()),
                         Some(Reply::Ack | Reply::Peer(_)) | None => {}
                     },
                     _ => {
-                        each(msg.buffer);
+                        each(msg.bytes);
                         if !dump {
                             return Ok(());
                         }
@@ -392,21 +396,14 @@ impl Rtnl {
     }
 }
 
-fn fd_attr(fd: BorrowedFd<'_>) -> NsidAttribute {
-    // A descriptor is never negative, so it always fits.
-    NsidAttribute::Fd(u32::try_from(fd.as_raw_fd()).unwrap_or_default())
-}
-
-/// An nsid request. Its header is only the address family, AF_UNSPEC in every request: written
-/// as zeros rather than by `NsidHeader`, whose conversion links a table of every family.
-pub fn encode(kind: u16, flags: u16, seq: u32, attrs: Vec<NsidAttribute>) -> NetlinkMessage<Raw> {
-    let attrs = attrs.as_slice();
-    let mut payload = vec![0; 4 + attrs.buffer_len()];
-    attrs.emit(&mut payload[4..]);
-    let mut msg = raw(kind, flags, payload);
-    msg.header.sequence_number = seq;
-    msg.finalize();
-    msg
+/// An nsid request: its header, only the address family (AF_UNSPEC in every request), then
+/// the attributes given, each a 32-bit number.
+pub fn encode(kind: u16, flags: u16, attrs: &[Option<(u16, i32)>]) -> Request {
+    let mut payload = vec![0; 4];
+    for (attr, value) in attrs.iter().flatten() {
+        push_attr(&mut payload, *attr, &value.to_ne_bytes());
+    }
+    raw(kind, flags, payload)
 }
 
 /// The messages packed in one datagram, each with the sequence number of the request it
@@ -416,20 +413,41 @@ pub fn split(mut bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
     while !bytes.is_empty() {
         let msg = first_message(bytes).ok_or_else(malformed)?;
         if let Some(reply) = reply(&msg)? {
-            replies.push((msg.sequence_number(), reply));
+            replies.push((msg.seq, reply));
         }
-        bytes = bytes.get(msg.buffer.len().next_multiple_of(4)..).unwrap_or_default();
+        bytes = bytes.get(msg.bytes.len().next_multiple_of(4)..).unwrap_or_default();
     }
     Ok(replies)
 }
 
+/// A message from the kernel: the fields of its header that matter here, and its bytes,
+/// header included.
+struct Received<'a> {
+    kind: u16,
+    flags: u16,
+    seq: u32,
+    bytes: &'a [u8],
+}
+
+impl Received<'_> {
+    fn payload(&self) -> &[u8] {
+        self.bytes.get(NLMSG_HDRLEN..).unwrap_or_default()
+    }
+}
+
 /// The message at the start of `bytes`, if the length in its header covers at least the header
-/// and at most what was received. Checked here rather than by `NetlinkBuffer::new_checked`,
-/// whose error texts would never be shown.
-fn first_message(bytes: &[u8]) -> Option<NetlinkBuffer<&[u8]>> {
-    let len = u32::from_ne_bytes(*bytes.first_chunk()?) as usize;
-    let msg = bytes.get(..len).filter(|msg| msg.len() >= NLMSG_HDRLEN)?;
-    Some(NetlinkBuffer::new(msg))
+/// and at most what was received. Its header is read field by field (struct nlmsghdr: length,
+/// type, flags, sequence number, port): netlink-packet-core's NetlinkBuffer would check each
+/// field's place again as it is read.
+fn first_message(bytes: &[u8]) -> Option<Received<'_>> {
+    let h: &[u8; NLMSG_HDRLEN] = bytes.first_chunk()?;
+    let len = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]) as usize;
+    Some(Received {
+        kind: u16::from_ne_bytes([h[4], h[5]]),
+        flags: u16::from_ne_bytes([h[6], h[7]]),
+        seq: u32::from_ne_bytes([h[8], h[9], h[10], h[11]]),
+        bytes: bytes.get(..len).filter(|msg| msg.len() >= NLMSG_HDRLEN)?,
+    })
 }
 
 fn malformed() -> io::Error {
@@ -451,13 +469,13 @@ pub enum Reply {
 
 /// What a message from the kernel says: an nsid message (the only kind we ask for), an ack,
 /// the end of a dump, or a refusal; nothing for a message that says nothing (NLMSG_NOOP).
-fn reply(msg: &NetlinkBuffer<&[u8]>) -> io::Result<Option<Reply>> {
+fn reply(msg: &Received<'_>) -> io::Result<Option<Reply>> {
     let payload = msg.payload();
-    Ok(Some(match msg.message_type() {
+    Ok(Some(match msg.kind {
         NLMSG_ERROR => match errno_first(payload)? {
             (0, _) => Reply::Ack,
             (code, echoed) => {
-                let capped = msg.flags() & NLM_F_CAPPED != 0;
+                let capped = msg.flags & NLM_F_CAPPED != 0;
                 Reply::Refused(refusal(code, acked_tlvs(echoed, capped)))
             }
         },
@@ -500,11 +518,11 @@ fn acked_tlvs(echoed: &[u8], capped: bool) -> &[u8] {
     echoed.get(request_len.next_multiple_of(4)..).unwrap_or_default()
 }
 
-fn ext_ack_text(tlvs: &[u8]) -> Option<String> {
+/// The text as the kernel wrote it, bytes and all, as iproute2 prints it.
+fn ext_ack_text(tlvs: &[u8]) -> Option<Vec<u8>> {
     NlasIterator::new(tlvs).flatten().find(|nla| nla.kind() == NLMSGERR_ATTR_MSG).map(|nla| {
         let text = nla.value();
-        let text = text.split(|b| *b == 0).next().unwrap_or_default();
-        String::from_utf8_lossy(text).into_owned()
+        text.split(|b| *b == 0).next().unwrap_or_default().to_vec()
     })
 }
 
@@ -545,15 +563,14 @@ mod tests {
     use super::*;
 
     const SEQ: u32 = 0x6b03_1b2e;
-    const NETNSA_FD: u16 = 3;
     const NLMSGERR_ATTR_OFFS: u16 = 2;
     /// NLM_F_ACK_TLVS, and with NLM_F_CAPPED.
     const ACK_TLVS: u16 = 0x200;
     const CAPPED_TLVS: u16 = 0x300;
 
-    fn bytes_of(msg: &NetlinkMessage<Raw>) -> Vec<u8> {
-        let mut out = vec![0; msg.buffer_len()];
-        msg.serialize(&mut out);
+    fn bytes_of(request: &Request) -> Vec<u8> {
+        let mut out = Vec::new();
+        request.write(SEQ, &mut out);
         out
     }
 
@@ -582,13 +599,9 @@ mod tests {
 
     #[test]
     fn requests_are_laid_out_as_iproute2s() {
-        let fd = NsidAttribute::Fd(6);
-        assert_eq!(
-            bytes_of(&encode(RTM_GETNSID, NLM_F_REQUEST, SEQ, vec![fd.clone()])),
-            get_by_fd()
-        );
-        let set =
-            encode(RTM_NEWNSID, NLM_F_REQUEST | NLM_F_ACK, SEQ, vec![fd, NsidAttribute::Id(20)]);
+        let fd = Some((NETNSA_FD, 6));
+        assert_eq!(bytes_of(&encode(RTM_GETNSID, 0, &[fd])), get_by_fd());
+        let set = encode(RTM_NEWNSID, NLM_F_ACK, &[fd, Some((NETNSA_NSID, 20))]);
         assert_eq!(bytes_of(&set), set_20());
     }
 
@@ -614,7 +627,7 @@ mod tests {
     fn a_refusal_carries_errno_and_extended_ack_text() {
         let expected = Kernel {
             errno: libc::EEXIST,
-            message: Some("Peer netns already has a nsid assigned".into()),
+            message: Some(b"Peer netns already has a nsid assigned".to_vec()),
         };
         // As iproute2 received it: the whole request echoed, then the attributes.
         let mut full = header(108, NLMSG_ERROR, ACK_TLVS, SEQ);

@@ -29,10 +29,14 @@ pub fn ids(rtnl: &mut Rtnl, listing: &Listing) -> Result<(Vec<Option<i32>>, Vec<
     let mut ids = Vec::with_capacity(listing.names.len());
     let mut kernel_has_ids = true;
     for chunk in listing.names.chunks(netlink::BATCH) {
-        let files: Vec<Option<File>> =
-            chunk.iter().map(|name| open(listing, name, &mut warnings)).collect();
-        let queries: Vec<_> =
-            files.iter().flatten().map(|file| Query::File(file.as_fd())).collect();
+        let mut files = Vec::with_capacity(chunk.len());
+        for name in chunk {
+            files.push(open(listing, name, &mut warnings));
+        }
+        let mut queries = Vec::with_capacity(chunk.len());
+        for file in files.iter().flatten() {
+            queries.push(Query::File(file.as_fd()));
+        }
         let queries = if kernel_has_ids { queries.as_slice() } else { &[] };
         let mut answers = rtnl.lookup(queries, None).map_err(Error::Talk)?.into_iter();
         for file in &files {

@@ -2,6 +2,7 @@
 //! reported, and numbers are written as printf writes them.
 
 use std::io;
+use std::os::fd::BorrowedFd;
 
 use crate::error::Error;
 use crate::sys;
@@ -9,13 +10,19 @@ use crate::sys;
 /// Writes to stdout at once: output must be out before a fork or an exec, and in order with
 /// what a child writes. Straight to the descriptor, not through std's Stdout, which takes a
 /// closed standard output (EBADF) for success.
-pub fn print(mut bytes: &[u8]) -> Result<(), Error> {
+pub fn print(bytes: &[u8]) -> Result<(), Error> {
+    write_all(sys::stdout(), bytes).map_err(Error::Write)
+}
+
+/// Writes all of `bytes` to `fd`, however many writes it takes: stdout's output, and stderr's
+/// messages (not through std's Stderr, whose lock and buffer are code of their own).
+pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> io::Result<()> {
     while !bytes.is_empty() {
-        match sys::write(sys::stdout(), bytes) {
-            Ok(0) => return Err(Error::Write(io::ErrorKind::WriteZero.into())),
+        match sys::write(fd, bytes) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
             Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::Write(e)),
+            Err(e) => return Err(e),
         }
     }
     Ok(())

@@ -9,15 +9,15 @@ use crate::error::Error;
 
 /// `ip addr add [local] A.B.C.D[/N] dev DEV`, the one address command we do ourselves.
 #[derive(Debug, PartialEq, Eq)]
-pub struct AddAddress {
+pub struct AddAddress<'a> {
     pub local: [u8; 4],
     pub prefix: u8,
-    pub dev: OsString,
+    pub dev: &'a OsStr,
 }
 
 /// An `ip addr` command we do ourselves, or `None` for the system's ip (IPv6, peers,
 /// broadcast, labels, ... and every other verb).
-pub fn parse(words: &[OsString]) -> Result<Option<AddAddress>, Error> {
+pub fn parse(words: &[OsString]) -> Result<Option<AddAddress<'_>>, Error> {
     let Some((verb, args)) = words.split_first() else { return Ok(None) };
     if !matches(verb, "add") {
         return Ok(None);
@@ -26,7 +26,7 @@ pub fn parse(words: &[OsString]) -> Result<Option<AddAddress>, Error> {
     let mut words = args.iter();
     while let Some(word) = words.next() {
         match word.as_bytes() {
-            b"dev" => dev = Some(words.next().ok_or(Error::Incomplete)?.clone()),
+            b"dev" => dev = Some(words.next().ok_or(Error::Incomplete)?.as_os_str()),
             b"local" if local.is_none() => local = Some(words.next().ok_or(Error::Incomplete)?),
             _ if local.is_none() && !word.as_bytes().starts_with(b"-") => local = Some(word),
             _ => return Ok(None),
@@ -48,8 +48,12 @@ fn ipv4_prefix(word: &OsStr) -> Option<([u8; 4], u8)> {
         Some((addr, prefix)) => (addr, prefix.parse::<u8>().ok().filter(|p| *p <= 32)?),
         None => (text, 32),
     };
-    let octets: Vec<u8> = addr.split('.').map(|o| o.parse().ok()).collect::<Option<_>>()?;
-    Some((octets.try_into().ok()?, prefix))
+    let mut octets = [0; 4];
+    let mut parts = addr.split('.');
+    for octet in &mut octets {
+        *octet = parts.next()?.parse().ok()?;
+    }
+    parts.next().is_none().then_some((octets, prefix))
 }
 
 #[cfg(test)]
@@ -57,13 +61,14 @@ mod tests {
     use super::*;
     use crate::cli::os;
 
-    fn addr(words: &[&str]) -> Result<Option<AddAddress>, Error> {
-        parse(&os(words))
+    /// The command the words make; they live on for it to borrow.
+    fn addr(words: &[&str]) -> Result<Option<AddAddress<'static>>, Error> {
+        parse(os(words).leak())
     }
 
     #[test]
     fn ipv4_addresses_are_ours() {
-        let ours = AddAddress { local: [198, 18, 0, 1], prefix: 24, dev: "veth0".into() };
+        let ours = AddAddress { local: [198, 18, 0, 1], prefix: 24, dev: OsStr::new("veth0") };
         let seed = addr(&["add", "local", "198.18.0.1/24", "dev", "veth0"]).unwrap();
         assert_eq!(seed.as_ref(), Some(&ours));
         assert_eq!(addr(&["a", "198.18.0.1/24", "dev", "veth0"]).unwrap(), Some(ours));

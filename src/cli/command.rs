@@ -1,26 +1,28 @@
 //! The netns commands: the verb matched by prefix in iproute2's order, then its arguments.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
 use super::{matches, parse_int};
 use crate::error::Error;
 use crate::netns;
 
+/// A netns command, its words borrowed from the command line: nothing is copied until a
+/// message needs it.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Command {
+pub enum Command<'a> {
     List,
     ListId { target: Option<i32>, nsid: Option<i32> },
     Usage,
-    Add(OsString),
-    Attach(OsString, i32),
-    Set(OsString, i32),
-    Delete(OsString),
+    Add(&'a OsStr),
+    Attach(&'a OsStr, i32),
+    Set(&'a OsStr, i32),
+    Delete(&'a OsStr),
     DeleteAll,
-    Identify(Option<OsString>),
-    Pids(OsString),
-    Exec(OsString, Vec<OsString>),
-    ExecAll(Vec<OsString>),
+    Identify(Option<&'a OsStr>),
+    Pids(&'a OsStr),
+    Exec(&'a OsStr, &'a [OsString]),
+    ExecAll(&'a [OsString]),
     Monitor,
 }
 
@@ -57,7 +59,7 @@ const VERBS: [(&str, Verb); 13] = [
 ];
 
 /// A netns command line, from the command word on.
-pub fn parse(all: bool, words: &[OsString]) -> Result<Command, Error> {
+pub fn parse(all: bool, words: &[OsString]) -> Result<Command<'_>, Error> {
     let Some((word, args)) = words.split_first() else {
         return Ok(Command::List);
     };
@@ -72,7 +74,7 @@ pub fn parse(all: bool, words: &[OsString]) -> Result<Command, Error> {
     let Some(verb) = verb else {
         return Err(Error::UnknownCommand(word.clone()));
     };
-    let name = || args.first().cloned().ok_or(Error::NoName);
+    let name = || args.first().map(OsString::as_os_str).ok_or(Error::NoName);
     Ok(match verb {
         Verb::List => Command::List,
         Verb::ListId => list_id(args)?,
@@ -87,30 +89,28 @@ pub fn parse(all: bool, words: &[OsString]) -> Result<Command, Error> {
         Verb::Delete => Command::Delete(name()?),
         Verb::Identify => match args {
             [] => Command::Identify(None),
-            [pid] if pid.as_bytes().iter().all(u8::is_ascii_digit) => {
-                Command::Identify(Some(pid.clone()))
-            }
+            [pid] if pid.as_bytes().iter().all(u8::is_ascii_digit) => Command::Identify(Some(pid)),
             [pid] => return Err(Error::NotAPid(pid.clone())),
             _ => return Err(Error::ExtraArgs),
         },
         Verb::Pids => match args {
             [] => return Err(Error::NoName),
-            [name] => Command::Pids(name.clone()),
+            [name] => Command::Pids(name),
             _ => return Err(Error::ExtraArgs),
         },
         Verb::Exec if all => match args {
             [] => return Err(Error::NoCommand),
-            cmd => Command::ExecAll(cmd.to_vec()),
+            cmd => Command::ExecAll(cmd),
         },
         Verb::Exec => match args {
             [] => return Err(Error::NoName),
             [_] => return Err(Error::NoCommand),
-            [name, cmd @ ..] => Command::Exec(name.clone(), cmd.to_vec()),
+            [name, cmd @ ..] => Command::Exec(name, cmd),
         },
         Verb::Monitor => Command::Monitor,
         Verb::Attach => match args {
             [name, pid, ..] => match parse_int(pid).filter(|pid| *pid != 0) {
-                Some(pid) => Command::Attach(name.clone(), pid),
+                Some(pid) => Command::Attach(name, pid),
                 None => return Err(Error::InvalidPid(pid.clone())),
             },
             _ => return Err(Error::NoNameAndPid),
@@ -133,7 +133,7 @@ fn netnsid(word: &OsString) -> Result<i32, Error> {
 }
 
 /// `list-id [target-nsid N] [nsid N]`: exact keywords, each at most once.
-fn list_id(args: &[OsString]) -> Result<Command, Error> {
+fn list_id(args: &[OsString]) -> Result<Command<'static>, Error> {
     let (mut target, mut nsid) = (None, None);
     let mut words = args.iter();
     while let Some(word) = words.next() {
@@ -165,8 +165,9 @@ mod tests {
     use super::*;
     use crate::cli::os;
 
-    fn command(words: &[&str]) -> Result<Command, Error> {
-        parse(false, &os(words))
+    /// The command the words make; they live on for it to borrow.
+    fn command(words: &[&str]) -> Result<Command<'static>, Error> {
+        parse(false, os(words).leak())
     }
 
     #[test]
@@ -177,14 +178,14 @@ mod tests {
             (&["ls"], Command::List),
             (&["lis"], Command::List),
             (&["list-"], Command::ListId { target: None, nsid: None }),
-            (&["a", "x"], Command::Add("x".into())),
-            (&["se", "x", "auto"], Command::Set("x".into(), -1)),
-            (&["d", "x"], Command::Delete("x".into())),
+            (&["a", "x"], Command::Add(OsStr::new("x"))),
+            (&["se", "x", "auto"], Command::Set(OsStr::new("x"), -1)),
+            (&["d", "x"], Command::Delete(OsStr::new("x"))),
             (&["i"], Command::Identify(None)),
-            (&["p", "x"], Command::Pids("x".into())),
-            (&["e", "x", "true"], Command::Exec("x".into(), os(&["true"]))),
+            (&["p", "x"], Command::Pids(OsStr::new("x"))),
+            (&["e", "x", "true"], Command::Exec(OsStr::new("x"), os(&["true"]).leak())),
             (&["m"], Command::Monitor),
-            (&["at", "x", "0x10"], Command::Attach("x".into(), 16)),
+            (&["at", "x", "0x10"], Command::Attach(OsStr::new("x"), 16)),
             (&["h"], Command::Usage),
         ];
         for (words, expected) in cases {
@@ -212,7 +213,7 @@ mod tests {
         }
         assert_eq!(
             command(&["add", &"0".repeat(255)]).unwrap(),
-            Command::Add("0".repeat(255).into())
+            Command::Add(OsStr::new(&"0".repeat(255)))
         );
     }
 
@@ -220,7 +221,7 @@ mod tests {
     fn all_skips_the_name_check_except_where_a_name_is_created() {
         assert_eq!(
             parse(true, &os(&["exec", "/bin/true"])).unwrap(),
-            Command::ExecAll(os(&["/bin/true"]))
+            Command::ExecAll(&os(&["/bin/true"]))
         );
         assert!(matches!(parse(true, &os(&["add", "../evil"])), Err(Error::InvalidName(_))));
         assert!(matches!(

@@ -2,22 +2,22 @@
 //! moves to another namespace (busybox's takes only a PID), and the plain changes that go with
 //! them (up, down, name, mtu), so that a namespace can be wired with this program alone.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
 use super::{matches, parse_int};
 use crate::error::Error;
 
-/// The link commands we carry out ourselves.
+/// The link commands we carry out ourselves, their words borrowed from the command line.
 #[derive(Debug, PartialEq, Eq)]
-pub enum LinkCommand {
+pub enum LinkCommand<'a> {
     /// `add ... type veth [peer ...]`
-    AddVeth { end: LinkEnd, peer: LinkEnd },
+    AddVeth { end: LinkEnd<'a>, peer: LinkEnd<'a> },
     /// `set [dev] DEV [netns NS] [name NEW] [up|down] [mtu N]`
     Set {
-        dev: OsString,
-        netns: Option<Namespace>,
-        name: Option<String>,
+        dev: &'a OsStr,
+        netns: Option<Namespace<'a>>,
+        name: Option<&'a str>,
         up: Option<bool>,
         mtu: Option<u32>,
     },
@@ -25,9 +25,9 @@ pub enum LinkCommand {
 
 /// One end of a new link as written: the namespace is still a word.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct LinkEnd {
-    pub name: Option<String>,
-    pub netns: Option<Namespace>,
+pub struct LinkEnd<'a> {
+    pub name: Option<&'a str>,
+    pub netns: Option<Namespace<'a>>,
     pub mtu: Option<u32>,
     pub address: Option<Vec<u8>>,
 }
@@ -35,19 +35,19 @@ pub struct LinkEnd {
 /// `netns WORD`, which iproute2 reads as a name in the run directory first and, failing
 /// that, as a process id: both readings are kept for the command to try in that order.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Namespace {
-    pub word: OsString,
+pub struct Namespace<'a> {
+    pub word: &'a OsStr,
     pub pid: Option<i32>,
 }
 
-impl Namespace {
-    fn of(word: &OsString) -> Namespace {
-        Namespace { word: word.clone(), pid: parse_int(word) }
+impl Namespace<'_> {
+    fn of(word: &OsStr) -> Namespace<'_> {
+        Namespace { word, pid: parse_int(word) }
     }
 }
 
 /// An `ip link` command we do ourselves, or `None` for the system's ip.
-pub fn parse(words: &[OsString]) -> Result<Option<LinkCommand>, Error> {
+pub fn parse(words: &[OsString]) -> Result<Option<LinkCommand<'_>>, Error> {
     let Some((verb, args)) = words.split_first() else { return Ok(None) };
     if matches(verb, "add") {
         parse_add(args)
@@ -58,7 +58,7 @@ pub fn parse(words: &[OsString]) -> Result<Option<LinkCommand>, Error> {
     }
 }
 
-fn parse_add(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
+fn parse_add(args: &[OsString]) -> Result<Option<LinkCommand<'_>>, Error> {
     let mut words = args.iter();
     let Some((mut end, dev, kind)) = parse_end(&mut words)? else { return Ok(None) };
     if kind.as_ref().is_none_or(|kind| kind.as_bytes() != b"veth") {
@@ -93,7 +93,7 @@ fn parse_add(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
 #[allow(clippy::type_complexity)]
 fn parse_end<'a>(
     words: &mut std::slice::Iter<'a, OsString>,
-) -> Result<Option<(LinkEnd, Option<String>, Option<&'a OsString>)>, Error> {
+) -> Result<Option<(LinkEnd<'a>, Option<&'a str>, Option<&'a OsString>)>, Error> {
     let mut end = LinkEnd::default();
     let mut dev = None;
     while let Some(word) = words.next() {
@@ -126,7 +126,7 @@ fn parse_end<'a>(
     Ok(Some((end, dev, None)))
 }
 
-fn parse_set(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
+fn parse_set(args: &[OsString]) -> Result<Option<LinkCommand<'_>>, Error> {
     let (mut dev, mut netns, mut name, mut up, mut mtu_) = (None, None, None, None, None);
     let mut words = args.iter();
     while let Some(word) = words.next() {
@@ -137,8 +137,8 @@ fn parse_set(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
             b"up" => up = Some(true),
             b"down" => up = Some(false),
             b"mtu" => mtu_ = Some(mtu(value()?)?),
-            b"dev" if dev.is_none() => dev = Some(value()?.clone()),
-            _ if dev.is_none() => dev = Some(word.clone()),
+            b"dev" if dev.is_none() => dev = Some(value()?.as_os_str()),
+            _ if dev.is_none() => dev = Some(word.as_os_str()),
             _ => return Ok(None),
         }
     }
@@ -146,13 +146,17 @@ fn parse_set(args: &[OsString]) -> Result<Option<LinkCommand>, Error> {
 }
 
 /// A name the kernel can give a link: not empty, shorter than `limit`, no `/`, no blanks.
-pub(super) fn ifname(word: &OsString, why: &'static str, limit: usize) -> Result<String, Error> {
+pub(super) fn ifname<'a>(
+    word: &'a OsString,
+    why: &'static str,
+    limit: usize,
+) -> Result<&'a str, Error> {
     let bytes = word.as_bytes();
     let valid = !bytes.is_empty()
         && bytes.len() < limit
         && !bytes.iter().any(|b| *b == b'/' || b.is_ascii_whitespace());
     match word.to_str() {
-        Some(name) if valid => Ok(name.to_string()),
+        Some(name) if valid => Ok(name),
         _ => Err(Error::InvalidArg { arg: word.clone(), why }),
     }
 }
@@ -166,14 +170,17 @@ fn mtu(word: &OsString) -> Result<u32, Error> {
 
 /// A link-layer address: bytes in hex, separated by colons.
 fn lladdr(word: &OsString) -> Result<Vec<u8>, Error> {
-    let text = word.to_str().ok_or_else(|| Error::Lladdr(word.clone()))?;
-    text.split(':')
-        .map(|part| match part.len() {
-            1 | 2 => u8::from_str_radix(part, 16).ok(),
-            _ => None,
-        })
-        .collect::<Option<Vec<u8>>>()
-        .ok_or_else(|| Error::Lladdr(word.clone()))
+    let parsed = word.to_str().and_then(|text| {
+        let mut bytes = Vec::new();
+        for part in text.split(':') {
+            bytes.push(match part.len() {
+                1 | 2 => u8::from_str_radix(part, 16).ok()?,
+                _ => return None,
+            });
+        }
+        Some(bytes)
+    });
+    parsed.ok_or_else(|| Error::Lladdr(word.clone()))
 }
 
 #[cfg(test)]
@@ -181,15 +188,16 @@ mod tests {
     use super::*;
     use crate::cli::os;
 
-    fn link(words: &[&str]) -> Result<Option<LinkCommand>, Error> {
-        parse(&os(words))
+    /// The command the words make; they live on for it to borrow.
+    fn link(words: &[&str]) -> Result<Option<LinkCommand<'static>>, Error> {
+        parse(os(words).leak())
     }
 
     #[test]
     fn veth_commands_are_ours() {
-        let end = |name: &str, netns: Option<&str>| LinkEnd {
-            name: Some(name.into()),
-            netns: netns.map(|ns| Namespace::of(&ns.into())),
+        let end = |name: &'static str, netns: Option<&'static str>| LinkEnd {
+            name: Some(name),
+            netns: netns.map(|ns| Namespace::of(OsStr::new(ns))),
             ..LinkEnd::default()
         };
         let cases: &[(&[&str], LinkEnd, LinkEnd)] = &[
@@ -247,9 +255,9 @@ mod tests {
             link(&["set", "dev", "veth1", "netns", "ns0", "name", "eth0", "up", "mtu", "1400"])
                 .unwrap();
         let expected = LinkCommand::Set {
-            dev: "veth1".into(),
-            netns: Some(Namespace::of(&"ns0".into())),
-            name: Some("eth0".into()),
+            dev: OsStr::new("veth1"),
+            netns: Some(Namespace::of(OsStr::new("ns0"))),
+            name: Some("eth0"),
             up: Some(true),
             mtu: Some(1400),
         };

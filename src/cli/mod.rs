@@ -36,17 +36,17 @@ pub use tuntap::{Device, Tuntap};
 #[derive(Debug, PartialEq, Eq)]
 pub enum Line<'a> {
     /// A netns command.
-    Netns(Command),
+    Netns(Command<'a>),
     /// A link command we carry out ourselves.
-    Link(LinkCommand),
+    Link(LinkCommand<'a>),
     /// The one address command we carry out ourselves.
-    Address(AddAddress),
+    Address(AddAddress<'a>),
     /// A link or address listing we can print ourselves where the system's ip is busybox's;
     /// `words` for the system's ip where it is iproute2's.
     Listing { show: Show<'a>, words: &'a [OsString] },
     /// A tun or tap device to make or remove, or their list (`words` for iproute2's ip, which
     /// lists more).
-    Tuntap { command: Tuntap, words: &'a [OsString] },
+    Tuntap { command: Tuntap<'a>, words: &'a [OsString] },
     /// Everything else under the name `ip`, for the system's ip: the words as given, and
     /// whether ip knows the object at all.
     HandOver { words: &'a [OsString], known: bool },
@@ -251,7 +251,7 @@ mod tests {
         let batch_line = os(&["netns", "add", "x"]);
         assert_eq!(
             parse_line(Prog::Netns, &Options::default(), &batch_line, true).unwrap(),
-            Line::Netns(Command::Add("x".into()))
+            Line::Netns(Command::Add(OsStr::new("x")))
         );
         assert!(parse_line(Prog::Netns, &Options::default(), &batch_line, false).is_err());
     }

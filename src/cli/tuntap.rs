@@ -12,17 +12,17 @@ use crate::error::Error;
 
 /// What the words after `tuntap` ask for.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Tuntap {
-    Add(Device),
-    Delete(Device),
+pub enum Tuntap<'a> {
+    Add(Device<'a>),
+    Delete(Device<'a>),
     Show,
 }
 
-/// A tun or tap device as `add` and `del` describe it.
+/// A tun or tap device as `add` and `del` describe it, its name borrowed from the command line.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Device {
+pub struct Device<'a> {
     /// Empty: the kernel picks `tunN` or `tapN`.
-    pub name: String,
+    pub name: &'a str,
     /// TUNSETIFF's flags: the mode, and the options as given.
     pub flags: u16,
     pub user: Option<u32>,
@@ -44,7 +44,7 @@ const TAP: u16 = libc::IFF_TAP as u16;
 const NO_PI: u16 = libc::IFF_NO_PI as u16;
 
 /// The words after `tuntap`, user and group names looked up in /etc/passwd and /etc/group.
-pub fn parse(words: &[OsString]) -> Result<Tuntap, Error> {
+pub fn parse(words: &[OsString]) -> Result<Tuntap<'_>, Error> {
     parse_tuntap(words, |kind, name| match kind {
         Owner::User => accounts::user_id(name.as_bytes()),
         Owner::Group => accounts::group_id(name.as_bytes()),
@@ -56,7 +56,7 @@ pub fn parse(words: &[OsString]) -> Result<Tuntap, Error> {
 fn parse_tuntap(
     words: &[OsString],
     lookup: impl Fn(Owner, &OsStr) -> Option<u32>,
-) -> Result<Tuntap, Error> {
+) -> Result<Tuntap<'_>, Error> {
     let Some((verb, args)) = words.split_first() else { return Ok(Tuntap::Show) };
     if matches(verb, "add") {
         Ok(Tuntap::Add(device(args, Some(&lookup))?))
@@ -72,8 +72,8 @@ fn parse_tuntap(
 }
 
 /// The device's words; `lookup` is `None` for `del`, which takes no owner.
-fn device(args: &[OsString], lookup: Option<Lookup<'_>>) -> Result<Device, Error> {
-    let mut dev = Device { name: String::new(), flags: NO_PI, user: None, group: None };
+fn device<'a>(args: &'a [OsString], lookup: Option<Lookup<'_>>) -> Result<Device<'a>, Error> {
+    let mut dev = Device { name: "", flags: NO_PI, user: None, group: None };
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let mut value = || words.next().ok_or(Error::Incomplete);
@@ -184,12 +184,13 @@ mod tests {
         }
     }
 
-    fn parse(words: &[&str]) -> Result<Tuntap, Error> {
-        parse_tuntap(&os(words), lookup)
+    /// What the words ask for; they live on for it to borrow.
+    fn parse(words: &[&str]) -> Result<Tuntap<'static>, Error> {
+        parse_tuntap(os(words).leak(), lookup)
     }
 
     /// The device `add WORDS` makes.
-    fn added(words: &[&str]) -> Device {
+    fn added(words: &[&str]) -> Device<'static> {
         match parse(&[&["add"], words].concat()) {
             Ok(Tuntap::Add(dev)) => dev,
             other => panic!("{words:?}: {other:?}"),
@@ -224,7 +225,7 @@ mod tests {
             "multi_queue",
         ]);
         let flags = (TAP | 0x2000 | 0x4000 | 0x100, Some(65534), Some(100));
-        assert_eq!((dev.name.as_str(), (dev.flags, dev.user, dev.group)), ("tap0", flags));
+        assert_eq!((dev.name, (dev.flags, dev.user, dev.group)), ("tap0", flags));
     }
 
     #[test]

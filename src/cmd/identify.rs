@@ -2,7 +2,7 @@
 
 use std::ffi::{CStr, OsStr};
 use std::fs::File;
-use std::path::PathBuf;
+use std::os::unix::ffi::OsStrExt;
 
 use crate::error::Error;
 use crate::netns::{self, Ident};
@@ -10,10 +10,10 @@ use crate::out;
 
 pub fn run(pid: Option<&OsStr>) -> Result<(), Error> {
     let pid = pid.unwrap_or(OsStr::new("self"));
-    let mut path = PathBuf::from("/proc");
-    path.push(pid);
-    path.push("ns/net");
-    let target = File::open(&path).and_then(|f| Ident::of_file(&f)).map_err(Error::OpenUnnamed)?;
+    let path = [b"/proc/", pid.as_bytes(), b"/ns/net"].concat();
+    let target = File::open(OsStr::from_bytes(&path))
+        .and_then(|f| Ident::of_file(&f))
+        .map_err(Error::OpenUnnamed)?;
     // When several names are bound to it, iproute2 names the last one it reads.
     let mut line = Vec::new();
     let found = |name: &CStr, id| {

@@ -24,20 +24,20 @@ pub struct Ctx {
 }
 
 /// Carries out one netns command.
-pub fn run(command: Command, ctx: &Ctx, session: &mut Session) -> Result<(), Error> {
+pub fn run(command: Command<'_>, ctx: &Ctx, session: &mut Session) -> Result<(), Error> {
     match command {
         Command::List => list::run(ctx, session),
         Command::ListId { target, nsid } => list_id::run(ctx, session, target, nsid),
         Command::Usage => Err(Error::Usage),
-        Command::Add(name) => add::run(session, &name, ctx.batch),
-        Command::Attach(name, pid) => add::attach(session, &name, pid),
-        Command::Set(name, nsid) => set::run(session, &name, nsid),
-        Command::Delete(name) => delete::run(&name),
+        Command::Add(name) => add::run(session, name, ctx.batch),
+        Command::Attach(name, pid) => add::attach(session, name, pid),
+        Command::Set(name, nsid) => set::run(session, name, nsid),
+        Command::Delete(name) => delete::run(name),
         Command::DeleteAll => delete::all(),
-        Command::Identify(pid) => identify::run(pid.as_deref()),
-        Command::Pids(name) => pids::run(&name),
-        Command::Exec(name, cmd) => exec::run(ctx, &name, &cmd),
-        Command::ExecAll(cmd) => exec::all(&cmd),
+        Command::Identify(pid) => identify::run(pid),
+        Command::Pids(name) => pids::run(name),
+        Command::Exec(name, cmd) => exec::run(ctx, name, cmd),
+        Command::ExecAll(cmd) => exec::all(cmd),
         Command::Monitor => monitor::run(),
     }
 }

@@ -1,10 +1,9 @@
 //! Handing what we do not do ourselves to the system's own ip: iproute2's if it is there, or
 //! busybox's, which does everything but namespaces.
 
-use std::env;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::child::{self, Ended};
 use crate::cli::Options;
@@ -33,11 +32,11 @@ pub fn run(opts: &Options, words: &[OsString], batch: bool, known: bool) -> Resu
     if batch {
         return match enter::in_child(isolate, exec)? {
             Ended::Exited(exit) => child::status(exit),
-            Ended::Failed(stop, err) => Err(stop.error(err, name, ip.path.as_os_str())),
+            Ended::Failed(stop, err) => Err(stop.error(err, name, &ip.path)),
         };
     }
     let warnings = isolate().map_err(|failed| enter::error(name, failed))?;
-    Err(Error::Exec(ip.path.clone().into_os_string(), exec(warnings)))
+    Err(Error::Exec(ip.path.clone(), exec(warnings)))
 }
 
 /// Where to look when PATH is unset: the directories an ip usually lives in.
@@ -46,7 +45,7 @@ const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/s
 /// The system's ip, and the words that start it (`ip`, or `busybox ip`).
 #[derive(Debug)]
 pub struct SystemIp {
-    pub(super) path: PathBuf,
+    pub(super) path: OsString,
     argv: Vec<OsString>,
     /// Busybox's applet rather than iproute2's ip: it lacks what we then do ourselves.
     pub busybox: bool,
@@ -60,13 +59,14 @@ impl SystemIp {
         let me = Ident::of_path(Path::new("/proc/self/exe"))
             .or_else(|e| sys::exec_path().map_or(Err(e), |path| Ident::of_path(Path::new(path))))
             .ok()?;
-        let path = env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
+        let path = sys::getenv(c"PATH").unwrap_or(OsStr::new(DEFAULT_PATH));
         let on_path = |name: &str| {
             path.as_bytes()
                 .split(|b| *b == b':')
-                .map(|dir| Path::new(OsStr::from_bytes(dir)).join(name))
+                .map(|dir| execvp::in_dir(dir, name.as_bytes()))
                 .find(|candidate| {
-                    is_program(candidate) && Ident::of_path(candidate).is_ok_and(|id| id != me)
+                    is_program(candidate)
+                        && Ident::of_path(Path::new(candidate)).is_ok_and(|id| id != me)
                 })
         };
         let busybox = on_path("busybox");
@@ -80,7 +80,10 @@ impl SystemIp {
 
     /// Runs `ip OPTIONS WORDS` in place of this process; returns only why it could not.
     pub fn exec(&self, options: &[OsString], words: &[OsString]) -> std::io::Error {
-        let argv: Vec<OsString> = self.argv.iter().chain(options).chain(words).cloned().collect();
+        let mut argv = Vec::with_capacity(self.argv.len() + options.len() + words.len());
+        for part in [&self.argv[..], options, words] {
+            argv.extend_from_slice(part);
+        }
         execvp::exec_at(&self.path, &argv)
     }
 }
@@ -88,17 +91,18 @@ impl SystemIp {
 /// Whether the `ip` at `path` is busybox's applet: a link (symbolic, however many, or hard) to
 /// the busybox on PATH, or a symbolic link to a file named busybox elsewhere, as busybox's own
 /// installer and distributions' images make them.
-fn is_busybox(path: &Path, busybox: Option<&Path>) -> bool {
-    let same = |other: &Path| match (Ident::of_path(path), Ident::of_path(other)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
+fn is_busybox(path: &OsStr, busybox: Option<&OsStr>) -> bool {
+    let same =
+        |other: &OsStr| match (Ident::of_path(Path::new(path)), Ident::of_path(Path::new(other))) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
     busybox.is_some_and(same)
         || std::fs::canonicalize(path)
             .is_ok_and(|real| real.file_name().is_some_and(|name| name == "busybox"))
 }
 
-fn is_program(path: &Path) -> bool {
-    sys::stat(None, path.as_os_str(), true)
+fn is_program(path: &OsStr) -> bool {
+    sys::stat(None, path, true)
         .is_ok_and(|st| st.mode & libc::S_IFMT == libc::S_IFREG && st.mode & 0o111 != 0)
 }

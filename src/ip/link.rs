@@ -6,7 +6,7 @@
 //! out. netlink-packet-route's LinkMessage would build the same bytes, but its encoder handles
 //! every link attribute and kind there is, and costs more than the rest of netns together.
 
-use std::ffi::OsString;
+use std::ffi::OsStr;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 
@@ -14,17 +14,17 @@ use libc::{
     IFF_UP, IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU,
     IFLA_NET_NS_FD, IFLA_NET_NS_PID, RTM_NEWLINK,
 };
-use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NetlinkMessage};
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 
 use crate::cli::{LinkCommand, LinkEnd, Namespace};
 use crate::error::Error;
-use crate::netlink::{Raw, VETH_INFO_PEER, attributes as emit, raw};
+use crate::netlink::{Request, VETH_INFO_PEER, push_attr, push_str_attr, raw};
 use crate::netns;
 use crate::session::Session;
 use crate::sys;
 
 /// `ip link add ... type veth [peer ...]` and `ip link set DEV [netns NS] ...`.
-pub fn run(command: LinkCommand, session: &mut Session) -> Result<(), Error> {
+pub fn run(command: LinkCommand<'_>, session: &mut Session) -> Result<(), Error> {
     // The namespace files named in the request must stay open until it is sent.
     match command {
         LinkCommand::AddVeth { end, peer } => {
@@ -40,8 +40,8 @@ pub fn run(command: LinkCommand, session: &mut Session) -> Result<(), Error> {
 }
 
 /// The index of the link named `dev` here.
-pub fn index_of(dev: OsString) -> Result<u32, Error> {
-    sys::if_nametoindex(&dev).ok_or(Error::NoDevice(dev))
+pub fn index_of(dev: &OsStr) -> Result<u32, Error> {
+    sys::if_nametoindex(dev).ok_or_else(|| Error::NoDevice(dev.to_owned()))
 }
 
 /// Where a link is to be: a named namespace (held open until the request is sent) or the
@@ -54,75 +54,92 @@ pub enum Destination {
 
 impl Destination {
     /// As iproute2 reads `netns WORD`: a name in the run directory first, then a process id.
-    fn resolve(ns: Namespace) -> Result<Destination, Error> {
-        if let Ok(file) = netns::open(&ns.word) {
+    fn resolve(ns: Namespace<'_>) -> Result<Destination, Error> {
+        if let Ok(file) = netns::open(ns.word) {
             return Ok(Destination::Named(file));
         }
         let why = "Invalid \"netns\" value\n";
-        ns.pid.map(Destination::Pid).ok_or(Error::InvalidArg { arg: ns.word, why })
+        ns.pid.map(Destination::Pid).ok_or_else(|| Error::InvalidArg { arg: ns.word.into(), why })
     }
 
-    fn attribute(&self) -> DefaultNla {
-        match self {
-            Destination::Named(file) => u32_attr(IFLA_NET_NS_FD, file.as_raw_fd() as u32),
+    fn push_attribute(&self, bytes: &mut Vec<u8>) {
+        let (kind, value) = match self {
+            Destination::Named(file) => (IFLA_NET_NS_FD, file.as_raw_fd()),
             // A negative pid reaches the kernel as iproute2 sends it, and is refused there.
-            Destination::Pid(pid) => u32_attr(IFLA_NET_NS_PID, *pid as u32),
-        }
+            Destination::Pid(pid) => (IFLA_NET_NS_PID, *pid),
+        };
+        push_attr(bytes, kind, &value.to_ne_bytes());
     }
 }
 
 /// One end of a new link: what `ip link add` and its `peer` take.
 #[derive(Debug, Default)]
-pub struct End {
-    pub name: Option<String>,
+pub struct End<'a> {
+    pub name: Option<&'a str>,
     pub netns: Option<Destination>,
     pub mtu: Option<u32>,
     pub address: Option<Vec<u8>>,
 }
 
-impl End {
-    fn resolve(end: LinkEnd) -> Result<End, Error> {
+impl End<'_> {
+    fn resolve(end: LinkEnd<'_>) -> Result<End<'_>, Error> {
         let netns = end.netns.map(Destination::resolve).transpose()?;
         Ok(End { name: end.name, netns, mtu: end.mtu, address: end.address })
     }
 
-    /// The attributes in iproute2's order: as given, with the name last.
-    fn attributes(&self) -> Vec<DefaultNla> {
-        let mut attrs = Vec::new();
-        attrs.extend(self.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
-        attrs.extend(self.address.clone().map(|a| DefaultNla::new(IFLA_ADDRESS, a)));
-        attrs.extend(self.netns.as_ref().map(Destination::attribute));
-        attrs.extend(self.name.as_deref().map(name_attr));
-        attrs
+    /// Its struct ifinfomsg and attributes, in iproute2's order: as given, with the name last.
+    fn message(&self) -> Vec<u8> {
+        let mut bytes = ifinfomsg(0, None).as_flattened().to_vec();
+        if let Some(mtu) = self.mtu {
+            push_attr(&mut bytes, IFLA_MTU, &mtu.to_ne_bytes());
+        }
+        if let Some(address) = &self.address {
+            push_attr(&mut bytes, IFLA_ADDRESS, address);
+        }
+        if let Some(netns) = &self.netns {
+            netns.push_attribute(&mut bytes);
+        }
+        if let Some(name) = self.name {
+            push_str_attr(&mut bytes, IFLA_IFNAME, name.as_bytes());
+        }
+        bytes
     }
 }
 
 /// `ip link add END type veth [peer PEER]`.
-pub fn veth(end: &End, peer: &End) -> NetlinkMessage<Raw> {
-    let peer = emit(ifinfomsg(0, None).as_flattened(), &peer.attributes());
-    let data = emit(&[], &[DefaultNla::new(VETH_INFO_PEER, peer)]);
+pub fn veth(end: &End<'_>, peer: &End<'_>) -> Request {
+    let mut data = Vec::new();
+    push_attr(&mut data, VETH_INFO_PEER, &peer.message());
+    let mut info = Vec::new();
     // The kind without a NUL, as iproute2 sends it.
-    let info =
-        [DefaultNla::new(IFLA_INFO_KIND, b"veth".to_vec()), DefaultNla::new(IFLA_INFO_DATA, data)];
-    let mut attrs = end.attributes();
-    attrs.push(DefaultNla::new(IFLA_LINKINFO, emit(&[], &info)));
-    request(emit(ifinfomsg(0, None).as_flattened(), &attrs), NLM_F_CREATE | NLM_F_EXCL)
+    push_attr(&mut info, IFLA_INFO_KIND, b"veth");
+    push_attr(&mut info, IFLA_INFO_DATA, &data);
+    let mut bytes = end.message();
+    push_attr(&mut bytes, IFLA_LINKINFO, &info);
+    request(bytes, NLM_F_CREATE | NLM_F_EXCL)
 }
 
 /// What `ip link set DEV` changes besides the namespace.
 #[derive(Debug, Default)]
-pub struct Change {
-    pub name: Option<String>,
+pub struct Change<'a> {
+    pub name: Option<&'a str>,
     pub up: Option<bool>,
     pub mtu: Option<u32>,
 }
 
 /// `ip link set DEV [netns NS] [name NEW] [up|down] [mtu N]`.
-pub fn set(index: u32, netns: Option<&Destination>, change: &Change) -> NetlinkMessage<Raw> {
-    let mut attrs: Vec<DefaultNla> = netns.map(Destination::attribute).into_iter().collect();
-    attrs.extend(change.mtu.map(|mtu| u32_attr(IFLA_MTU, mtu)));
-    attrs.extend(change.name.as_deref().map(name_attr));
-    request(emit(ifinfomsg(index, change.up).as_flattened(), &attrs), 0)
+pub fn set(index: u32, netns: Option<&Destination>, change: &Change<'_>) -> Request {
+    let mut bytes = ifinfomsg(index, change.up).as_flattened().to_vec();
+    if let Some(netns) = netns {
+        netns.push_attribute(&mut bytes);
+    }
+    if let Some(mtu) = change.mtu {
+        push_attr(&mut bytes, IFLA_MTU, &mtu.to_ne_bytes());
+    }
+    if let Some(name) = change.name {
+        push_str_attr(&mut bytes, IFLA_IFNAME, name.as_bytes());
+    }
+    request(bytes, 0)
 }
 
 /// struct ifinfomsg: family, type, index, then the flags to set and which of them change.
@@ -134,16 +151,7 @@ fn ifinfomsg(index: u32, up: Option<bool>) -> [[u8; 4]; 4] {
     [[0u8; 4], index.to_ne_bytes(), flags.to_ne_bytes(), change.to_ne_bytes()]
 }
 
-fn u32_attr(kind: u16, value: u32) -> DefaultNla {
-    DefaultNla::new(kind, value.to_ne_bytes().to_vec())
-}
-
-/// An interface name goes with its NUL.
-fn name_attr(name: &str) -> DefaultNla {
-    DefaultNla::new(IFLA_IFNAME, [name.as_bytes(), b"\0"].concat())
-}
-
-fn request(payload: Vec<u8>, flags: u16) -> NetlinkMessage<Raw> {
+fn request(payload: Vec<u8>, flags: u16) -> Request {
     raw(RTM_NEWLINK, flags, payload)
 }
 
@@ -153,7 +161,7 @@ mod tests {
     //! them, with our sequence number (0) and our descriptors.
     use super::*;
     use crate::netlink::golden::{header as nlmsghdr, nla, u32_nla};
-    use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST};
+    use netlink_packet_core::NLM_F_ACK;
 
     #[test]
     fn up_without_a_move() {
@@ -162,11 +170,10 @@ mod tests {
         assert_eq!(bytes_of(set(3, None, &up)), header(32, 5, 3, true));
     }
 
-    fn bytes_of(mut msg: NetlinkMessage<Raw>) -> Vec<u8> {
-        msg.header.flags |= NLM_F_REQUEST | NLM_F_ACK;
-        msg.finalize();
-        let mut out = vec![0; msg.buffer_len()];
-        msg.serialize(&mut out);
+    fn bytes_of(mut msg: Request) -> Vec<u8> {
+        msg.flags |= NLM_F_ACK;
+        let mut out = Vec::new();
+        msg.write(0, &mut out);
         out
     }
 
@@ -197,8 +204,8 @@ mod tests {
     fn veth_with_both_ends_in_other_namespaces() {
         // ip link add v0 mtu 1400 netns x type veth peer name v1 netns y
         let ((x, x_fd), (y, y_fd)) = (some_ns(), some_ns());
-        let end = End { name: Some("v0".into()), netns: Some(x), mtu: Some(1400), address: None };
-        let peer = End { name: Some("v1".into()), netns: Some(y), ..End::default() };
+        let end = End { name: Some("v0"), netns: Some(x), mtu: Some(1400), address: None };
+        let peer = End { name: Some("v1"), netns: Some(y), ..End::default() };
         let mut expected = header(108, 0x605, 0, false);
         expected.extend(u32_nla(IFLA_MTU, 1400));
         expected.extend(u32_nla(IFLA_NET_NS_FD, x_fd));
@@ -216,7 +223,7 @@ mod tests {
     fn move_rename_and_bring_up() {
         // ip link set dev v2 netns x name e0 up mtu 1300 (v2 has index 5)
         let (ns, fd) = some_ns();
-        let change = Change { name: Some("e0".into()), up: Some(true), mtu: Some(1300) };
+        let change = Change { name: Some("e0"), up: Some(true), mtu: Some(1300) };
         let mut expected = header(56, 5, 5, true);
         expected.extend(u32_nla(IFLA_NET_NS_FD, fd));
         expected.extend(u32_nla(IFLA_MTU, 1300));

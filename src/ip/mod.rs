@@ -20,13 +20,11 @@ pub use show::run as listing;
 pub use tuntap::run as tuntap;
 pub use version::run as version;
 
-use netlink_packet_core::NetlinkMessage;
-
 use crate::error::Error;
-use crate::netlink::Raw;
+use crate::netlink::Request;
 use crate::session::Session;
 
 /// Sends one request and waits for the kernel's acknowledgement.
-fn send(session: &mut Session, request: NetlinkMessage<Raw>) -> Result<(), Error> {
+fn send(session: &mut Session, request: Request) -> Result<(), Error> {
     Ok(session.rtnl()?.acknowledged(request)?)
 }

@@ -6,9 +6,9 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
-use netlink_packet_core::{NLM_F_DUMP, NetlinkMessage, NlasIterator};
+use netlink_packet_core::{NLM_F_DUMP, NlasIterator};
 
-use crate::netlink::{Raw, raw};
+use crate::netlink::{Request, push_attr, push_str_attr, raw};
 
 pub const RTM_NEWLINK: u16 = 16;
 const RTM_GETLINK: u16 = 18;
@@ -131,7 +131,7 @@ pub fn c_str(bytes: &[u8]) -> &[u8] {
 
 /// Every link (`ip link` asks with AF_PACKET, `ip address` with its family); AF_UNSPEC and
 /// AF_PACKET dumps carry the filters for the kernel to apply, the others carry nothing.
-pub fn link_dump(family: u8, master: u32, kind: Option<&[u8]>) -> NetlinkMessage<Raw> {
+pub fn link_dump(family: u8, master: u32, kind: Option<&[u8]>) -> Request {
     let mut bytes = ifinfomsg(family, 0);
     if family == libc::AF_UNSPEC as u8 || family == libc::AF_PACKET as u8 {
         push_attr(&mut bytes, IFLA_EXT_MASK, &RTEXT_FILTER_VF.to_ne_bytes());
@@ -150,7 +150,7 @@ pub fn link_dump(family: u8, master: u32, kind: Option<&[u8]>) -> NetlinkMessage
 
 /// One link, by index or by name: its name before the mask when ip shows it, after when ip
 /// only looks it up.
-pub fn link_get(family: u8, index: u32, name: Option<&OsStr>, mask: u32) -> NetlinkMessage<Raw> {
+pub fn link_get(family: u8, index: u32, name: Option<&OsStr>, mask: u32) -> Request {
     let mut bytes = ifinfomsg(family, index);
     let lookup = mask & RTEXT_FILTER_SKIP_STATS != 0;
     if lookup {
@@ -159,7 +159,7 @@ pub fn link_get(family: u8, index: u32, name: Option<&OsStr>, mask: u32) -> Netl
     if let Some(name) = name {
         // A name the kernel could not give a link can only be an alternative name.
         let kind = if valid_ifname(name.as_bytes()) { IFLA_IFNAME } else { IFLA_ALT_IFNAME };
-        push_attr(&mut bytes, kind, &[name.as_bytes(), b"\0"].concat());
+        push_str_attr(&mut bytes, kind, name.as_bytes());
     }
     if !lookup {
         push_attr(&mut bytes, IFLA_EXT_MASK, &mask.to_ne_bytes());
@@ -168,7 +168,7 @@ pub fn link_get(family: u8, index: u32, name: Option<&OsStr>, mask: u32) -> Netl
 }
 
 /// Every address of this family (AF_UNSPEC: all), of the link with this index (0: all).
-pub fn addr_dump(family: u8, index: u32) -> NetlinkMessage<Raw> {
+pub fn addr_dump(family: u8, index: u32) -> Request {
     let header = [[family, 0, 0, 0], index.to_ne_bytes()];
     raw(RTM_GETADDR, NLM_F_DUMP, header.as_flattened().to_vec())
 }
@@ -181,23 +181,9 @@ pub fn valid_ifname(name: &[u8]) -> bool {
         && !name.iter().any(|b| *b == b'/' || b" \t\n\x0b\x0c\r".contains(b))
 }
 
-/// A netlink attribute: length, kind, value, and padding to four bytes.
-fn push_attr(bytes: &mut Vec<u8>, kind: u16, value: &[u8]) {
-    // A value too long for an attribute (a name from the command line) makes a request the
-    // kernel refuses, as too long a name would be.
-    let len = u16::try_from(4 + value.len()).unwrap_or(u16::MAX);
-    bytes.extend_from_slice(&len.to_ne_bytes());
-    bytes.extend_from_slice(&kind.to_ne_bytes());
-    bytes.extend_from_slice(value);
-    bytes.resize(bytes.len().next_multiple_of(4), 0);
-}
-
 /// struct ifinfomsg: family, type, index, flags and the change mask.
 fn ifinfomsg(family: u8, index: u32) -> Vec<u8> {
-    let mut header = vec![0; IFINFOMSG_LEN];
-    header[0] = family;
-    header[4..8].copy_from_slice(&index.to_ne_bytes());
-    header
+    [[family, 0, 0, 0], index.to_ne_bytes(), [0; 4], [0; 4]].as_flattened().to_vec()
 }
 
 #[cfg(test)]
@@ -205,14 +191,10 @@ mod tests {
     //! The requests as strace showed them for iproute2 6.1, each named after the command that
     //! sent it, with our sequence number (1), in native byte order.
     use super::*;
-    use netlink_packet_core::NLM_F_REQUEST;
 
-    fn bytes_of(mut msg: NetlinkMessage<Raw>) -> Vec<u8> {
-        msg.header.flags |= NLM_F_REQUEST;
-        msg.header.sequence_number = 1;
-        msg.finalize();
-        let mut out = vec![0; msg.buffer_len()];
-        msg.serialize(&mut out);
+    fn bytes_of(msg: Request) -> Vec<u8> {
+        let mut out = Vec::new();
+        msg.write(1, &mut out);
         out
     }
 

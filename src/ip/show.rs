@@ -12,11 +12,9 @@ use super::out::Out;
 use super::print::{self, Filter, Lookup};
 use crate::cli::{Options, Show};
 use crate::error::{self, Error};
-use crate::netlink::{Failure, Raw, Rtnl};
+use crate::netlink::{Failure, Request, Rtnl};
 use crate::nsids;
 use crate::sys;
-
-use netlink_packet_core::NetlinkMessage;
 
 /// The listing, done here where the system's ip is busybox's or there is none; in front of
 /// iproute2's ip, `words` are handed to it.
@@ -75,7 +73,7 @@ struct Kernel {
     /// Links looked up by name or index: index, name, flags.
     links: Vec<(u32, Vec<u8>, u32)>,
     /// The named namespaces and their ids here, read when first needed.
-    names: Option<Vec<(OsString, Option<i32>)>>,
+    names: Option<(Vec<OsString>, Vec<Option<i32>>)>,
 }
 
 impl Kernel {
@@ -126,12 +124,12 @@ impl Kernel {
     }
 
     /// Every message of a dump; `None` when the kernel broke it off, which ip reports.
-    fn dump(&mut self, request: NetlinkMessage<Raw>) -> Option<Vec<Message>> {
+    fn dump(&mut self, request: Request) -> Option<Vec<Message>> {
         self.messages(request).map_err(|failure| error::warn(&Error::Dump(kernel_of(failure)))).ok()
     }
 
     /// The links or addresses of the answer: one for a get, all of them for a dump.
-    fn messages(&mut self, request: NetlinkMessage<Raw>) -> Result<Vec<Message>, Failure> {
+    fn messages(&mut self, request: Request) -> Result<Vec<Message>, Failure> {
         let mut messages = Vec::new();
         self.rtnl.fetch(request, &mut |bytes| messages.extend(Message::parse(bytes)))?;
         Ok(messages)
@@ -186,19 +184,16 @@ impl Lookup for Kernel {
     }
 
     fn netns(&mut self, nsid: i32) -> Option<OsString> {
-        if self.names.is_none() {
-            self.names = Some(named_ids(&mut self.rtnl));
-        }
-        let names = self.names.as_deref().unwrap_or_default();
-        names.iter().find(|(_, id)| *id == Some(nsid)).map(|(name, _)| name.clone())
+        let (names, ids) = self.names.get_or_insert_with(|| named_ids(&mut self.rtnl));
+        names.get(ids.iter().position(|id| *id == Some(nsid))?).cloned()
     }
 }
 
 /// The named namespaces and their ids here, in the run directory's order (ip's netns map).
-fn named_ids(rtnl: &mut Rtnl) -> Vec<(OsString, Option<i32>)> {
-    let Ok(Some(listing)) = nsids::listing() else { return Vec::new() };
+fn named_ids(rtnl: &mut Rtnl) -> (Vec<OsString>, Vec<Option<i32>>) {
+    let Ok(Some(listing)) = nsids::listing() else { return Default::default() };
     let ids = nsids::ids(rtnl, &listing).map(|(ids, _)| ids).unwrap_or_default();
-    listing.names.into_iter().zip(ids).collect()
+    (listing.names, ids)
 }
 
 /// ip's ipaddr_filter: with a family asked for, a link is listed only if it has an address of
@@ -213,12 +208,13 @@ fn has_addresses(filter: &Filter<'_>, link: &Message, addrs: &[Message]) -> bool
 /// `ifN`, as ip reads a name it cannot find (sscanf "if%u").
 fn if_number(name: &[u8]) -> Option<u32> {
     let digits = name.strip_prefix(b"if")?.trim_ascii_start();
-    let digits = &digits[..digits.iter().take_while(|b| b.is_ascii_digit()).count()];
     let mut n: u32 = 0;
-    for digit in digits {
+    let mut any = false;
+    for digit in digits.iter().take_while(|b| b.is_ascii_digit()) {
         n = n.checked_mul(10)?.checked_add(u32::from(digit - b'0'))?;
+        any = true;
     }
-    (!digits.is_empty()).then_some(n)
+    any.then_some(n)
 }
 
 /// A failure as ip reports it: the kernel's refusal, or the errno of what went wrong.

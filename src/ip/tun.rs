@@ -3,14 +3,13 @@
 //! -d the processes that hold one open, from /proc/PID/fd and fdinfo.
 
 use std::ffi::{OsStr, OsString};
-use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use netlink_packet_core::{DefaultNla, NLM_F_DUMP, NetlinkMessage, NlasIterator};
+use netlink_packet_core::{NLM_F_DUMP, NlasIterator};
 
 use crate::error::{self, Error, Prop, PropFault};
-use crate::netlink::{Failure, Raw, attributes, raw};
+use crate::netlink::{Failure, Request, push_attr, raw};
 use crate::sys::{self, Dir};
 
 /// The device that makes and attaches tun devices.
@@ -55,9 +54,15 @@ impl TunDevice {
     /// The names of its flags, then (` 0x...`) the bits without a name, as iproute2 writes
     /// them; empty if there are none.
     pub fn flags(&self) -> (Vec<&'static str>, Vec<u8>) {
-        let set = |bit: i32| self.flags & i64::from(bit) != 0;
-        let names = NAMES.iter().filter(|(bit, _, cleared)| set(*bit) != *cleared);
-        let known = NAMES.iter().fold(0, |all, (bit, _, _)| all | i64::from(*bit));
+        let mut names = Vec::new();
+        let mut known = 0;
+        for (bit, name, cleared) in NAMES {
+            let bit = i64::from(bit);
+            if (self.flags & bit != 0) != cleared {
+                names.push(name);
+            }
+            known |= bit;
+        }
         let mut rest = (self.flags & !known) as u64;
         // Written last digit first, ` 0x` included, then turned around.
         let mut hex = Vec::new();
@@ -69,7 +74,7 @@ impl TunDevice {
             hex.extend_from_slice(b"x0 ");
         }
         hex.reverse();
-        (names.map(|(_, name, _)| *name).collect(), hex)
+        (names, hex)
     }
 }
 
@@ -80,7 +85,10 @@ pub fn devices() -> Result<(Vec<TunDevice>, Option<Error>), Error> {
     let fetched = crate::netlink::open()?.fetch(dump_request(), &mut |msg| {
         names.extend(msg.get(NLMSG_HDRLEN..).and_then(tun_name));
     });
-    let devices = names.iter().filter_map(|name| read(name)).collect();
+    let mut devices = Vec::with_capacity(names.len());
+    for name in &names {
+        devices.extend(read(name));
+    }
     let failure = fetched.err().map(|failure| match failure {
         Failure::Kernel(kernel) => Error::Dump(kernel),
         // iproute2 hands perror() a text that ends in a newline here.
@@ -91,10 +99,12 @@ pub fn devices() -> Result<(Vec<TunDevice>, Option<Error>), Error> {
 
 /// RTM_GETLINK for every link of kind `tun`, as iproute2 asks: the kernel filters (where it
 /// can), and the answers are checked again anyway.
-fn dump_request() -> NetlinkMessage<Raw> {
+fn dump_request() -> Request {
     // The kind without a NUL, as iproute2 sends it.
-    let kind = attributes(&[], &[DefaultNla::new(IFLA_INFO_KIND, KIND.to_vec())]);
-    let payload = attributes(&[0; 16], &[DefaultNla::new(IFLA_LINKINFO, kind)]);
+    let mut kind = Vec::new();
+    push_attr(&mut kind, IFLA_INFO_KIND, KIND);
+    let mut payload = vec![0; 16];
+    push_attr(&mut payload, IFLA_LINKINFO, &kind);
     raw(RTM_GETLINK, NLM_F_DUMP, payload)
 }
 
@@ -133,7 +143,7 @@ fn read(name: &[u8]) -> Option<TunDevice> {
 fn prop_of(name: &[u8], prop: &'static str) -> Result<i64, Error> {
     let path = path(&[b"/sys/class/net/", name, b"/", prop.as_bytes()]);
     let fault = |fault| Error::Prop(Box::new(Prop { path: path.clone(), fault }));
-    let text = read_file(&path).map_err(|e| fault(PropFault::Open(e)))?;
+    let text = sys::read_file(path.as_os_str()).map_err(|e| fault(PropFault::Open(e)))?;
     let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
     if text.is_empty() {
         return Err(fault(PropFault::Empty(prop)));
@@ -143,22 +153,6 @@ fn prop_of(name: &[u8], prop: &'static str) -> Result<i64, Error> {
 
 fn path(parts: &[&[u8]]) -> PathBuf {
     PathBuf::from(OsStr::from_bytes(&parts.concat()))
-}
-
-/// A whole small file. std's fs::read would first ask the file's size, which files in /sys and
-/// /proc do not know.
-fn read_file(path: &Path) -> io::Result<Vec<u8>> {
-    let mut file = sys::open_read(path.as_os_str())?;
-    let mut text = Vec::new();
-    let mut chunk = [0; 512];
-    loop {
-        match file.read(&mut chunk) {
-            Ok(0) => return Ok(text),
-            Ok(n) => text.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// The processes other than this one that hold /dev/net/tun open on device `name`, in /proc's
@@ -174,16 +168,16 @@ pub fn attached(name: &[u8]) -> Vec<Attached> {
             // One byte more than the name, as iproute2 reads it: a longer link differs too.
             let mut link = [0; DEVICE.len() + 1];
             match sys::readlink(&path(&[b"/proc/", pid, b"/fd/", fd]), &mut link) {
-                Ok(len) if link[..len] == *DEVICE.as_bytes() => {}
+                Ok(len) if link.get(..len) == Some(DEVICE.as_bytes()) => {}
                 Ok(_) => continue,
                 Err(e) => {
                     error::warn(&Error::Perror("readlink", e));
                     continue;
                 }
             }
-            match read_file(&path(&[b"/proc/", pid, b"/fdinfo/", fd])) {
+            match sys::read_file(path(&[b"/proc/", pid, b"/fdinfo/", fd]).as_os_str()) {
                 Ok(info) if serves(&info, name) => {
-                    let comm = read_file(&path(&[b"/proc/", pid, b"/comm"]));
+                    let comm = sys::read_file(path(&[b"/proc/", pid, b"/comm"]).as_os_str());
                     let mut comm = comm.unwrap_or_else(|_| b"<NULL>\n".to_vec());
                     comm.truncate(comm.iter().position(|b| *b == b'\n').unwrap_or(comm.len()));
                     found.push(Attached { comm, pid: number });
@@ -218,18 +212,15 @@ fn serves(info: &[u8], name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netlink_packet_core::{NLM_F_DUMP, NLM_F_REQUEST};
+    use crate::netlink::push_str_attr;
 
     #[test]
     fn the_dump_request_is_iproute2s() {
         // ip tuntap show, as strace showed iproute2 6.1 send it: RTM_GETLINK, NLM_F_DUMP and
         // NLM_F_REQUEST, an empty ifinfomsg, then
         // IFLA_LINKINFO { IFLA_INFO_KIND "tun" } (our sequence number, 0, here).
-        let mut msg = dump_request();
-        msg.header.flags |= NLM_F_REQUEST | NLM_F_DUMP;
-        msg.finalize();
-        let mut bytes = vec![0; msg.buffer_len()];
-        msg.serialize(&mut bytes);
+        let mut bytes = Vec::new();
+        dump_request().write(0, &mut bytes);
         let mut expected = Vec::new();
         expected.extend_from_slice(&44u32.to_ne_bytes());
         expected.extend_from_slice(&18u16.to_ne_bytes());
@@ -250,10 +241,11 @@ mod tests {
         let mut payload = vec![0, 0];
         payload.extend_from_slice(&link_type.to_ne_bytes());
         payload.extend_from_slice(&[0; 12]);
-        let name = [name, b"\0"].concat();
-        let kind = attributes(&[], &[DefaultNla::new(IFLA_INFO_KIND, [kind, b"\0"].concat())]);
-        let attrs = [DefaultNla::new(IFLA_IFNAME, name), DefaultNla::new(IFLA_LINKINFO, kind)];
-        attributes(&payload, &attrs)
+        let mut info = Vec::new();
+        push_str_attr(&mut info, IFLA_INFO_KIND, kind);
+        push_str_attr(&mut payload, IFLA_IFNAME, name);
+        push_attr(&mut payload, IFLA_LINKINFO, &info);
+        payload
     }
 
     #[test]

@@ -116,18 +116,26 @@ fn text(out: &mut Vec<u8>, dev: &TunDevice, attached: Option<&[Attached]>, oneli
 /// since 6.19 (6.1 wrote their fields straight into the array, which is not JSON).
 fn json(array: &mut Array, dev: &TunDevice, attached: Option<&[Attached]>) {
     let (names, unknown) = dev.flags();
-    let mut flags: Vec<Value<'_>> = names.iter().map(|name| Value::Str(name.as_bytes())).collect();
+    let mut flags = Vec::with_capacity(names.len() + 1);
+    for name in names {
+        flags.push(Value::Str(name.as_bytes()));
+    }
     // The bits without a name keep the space that leads them in the text, as in iproute2.
-    flags.extend((!unknown.is_empty()).then_some(Value::Str(&unknown)));
+    if !unknown.is_empty() {
+        flags.push(Value::Str(&unknown));
+    }
     let mut fields = vec![("ifname", Value::Str(&dev.name)), ("flags", Value::List(&flags))];
     fields.extend(dev.user.map(|id| ("user", Value::Int(id))));
     fields.extend(dev.group.map(|id| ("group", Value::Int(id))));
-    let processes: Vec<[(&str, Value<'_>); 2]> = attached
-        .unwrap_or_default()
-        .iter()
-        .map(|p| [("name", Value::Str(&p.comm)), ("pid", Value::Int(p.pid.into()))])
-        .collect();
-    let processes: Vec<Value<'_>> = processes.iter().map(|p| Value::Object(p)).collect();
+    let attached_to = attached.unwrap_or_default();
+    let mut objects = Vec::with_capacity(attached_to.len());
+    for p in attached_to {
+        objects.push([("name", Value::Str(&p.comm)), ("pid", Value::Int(p.pid.into()))]);
+    }
+    let mut processes = Vec::with_capacity(objects.len());
+    for object in &objects {
+        processes.push(Value::Object(object));
+    }
     if attached.is_some() {
         fields.push(("processes", Value::List(&processes)));
     }

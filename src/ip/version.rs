@@ -11,7 +11,7 @@ pub fn run(prog: Prog) -> Result<(), Error> {
         && let Some(ip) = SystemIp::find().filter(|ip| !ip.busybox)
     {
         let failed = ip.exec(&[], &["-V".into()]);
-        return Err(Error::Exec(ip.path.into_os_string(), failed));
+        return Err(Error::Exec(ip.path, failed));
     }
     out::print(error::version(prog).as_bytes())
 }

@@ -6,7 +6,7 @@
 
 use std::ffi::{CStr, CString, OsStr, OsString};
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -95,6 +95,34 @@ pub fn open_path(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<OwnedF
 /// open(2) of a file of the system's own (under /proc, say), read-only and close-on-exec.
 pub fn open_read(path: &OsStr) -> io::Result<std::fs::File> {
     openat(None, path, libc::O_RDONLY | libc::O_CLOEXEC)
+}
+
+/// A whole small file of the system's own (/etc/passwd, a property in /sys), opened as
+/// `open_read` opens it. std's fs::read would first ask the file's size, which files in /sys
+/// and /proc do not know.
+pub fn read_file(path: &OsStr) -> io::Result<Vec<u8>> {
+    read_all(open_read(path)?.as_fd())
+}
+
+/// read(2) until the end: all that a small file or a pipe has to give, in one place for both
+/// (std's read_to_end is code of its own for each type it reads).
+pub fn read_all(fd: BorrowedFd<'_>) -> io::Result<Vec<u8>> {
+    let mut all = Vec::new();
+    let mut chunk = [0u8; 512];
+    loop {
+        // SAFETY: `chunk` is writable for its length, and `fd` stays open for the call.
+        let len = unsafe { libc::read(fd.as_raw_fd(), chunk.as_mut_ptr().cast(), chunk.len()) };
+        match usize::try_from(len) {
+            Ok(0) => return Ok(all),
+            Ok(len) => all.extend_from_slice(chunk.get(..len).unwrap_or_default()),
+            Err(_) => {
+                let err = io::Error::last_os_error();
+                if err.kind() != io::ErrorKind::Interrupted {
+                    return Err(err);
+                }
+            }
+        }
+    }
 }
 
 fn openat(
@@ -369,6 +397,19 @@ pub fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
     if ret < 0 { Err(io::Error::last_os_error()) } else { Ok(ret as usize) }
 }
 
+/// Standard input, which start-up made sure is open (`start::guard_std_fds`). Not std's
+/// Stdin, whose buffer and lock are set up on first use, for nothing here.
+pub fn stdin() -> BorrowedFd<'static> {
+    // SAFETY: descriptor 0 is open for the life of the process, as descriptor 1 is (below).
+    unsafe { BorrowedFd::borrow_raw(0) }
+}
+
+/// Standard error, which start-up made sure is open (`start::guard_std_fds`).
+pub fn stderr() -> BorrowedFd<'static> {
+    // SAFETY: descriptor 2 is open for the life of the process, as descriptor 1 is (below).
+    unsafe { BorrowedFd::borrow_raw(2) }
+}
+
 /// Standard output, which start-up made sure is open (`start::guard_std_fds`).
 pub fn stdout() -> BorrowedFd<'static> {
     // SAFETY: descriptor 1 is open for the life of the process: we were started with it, or
@@ -571,7 +612,10 @@ pub fn exit_now(code: i32) -> ! {
 
 /// execve(2) with the current environment. Returns only on failure.
 pub fn execve(path: &CStr, argv: &[CString]) -> io::Error {
-    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    let mut ptrs = Vec::with_capacity(argv.len() + 1);
+    for arg in argv {
+        ptrs.push(arg.as_ptr());
+    }
     ptrs.push(std::ptr::null());
     unsafe extern "C" {
         static environ: *const *const libc::c_char;
@@ -580,6 +624,18 @@ pub fn execve(path: &CStr, argv: &[CString]) -> io::Error {
     // with NULL, and `environ` is the process's own NULL-terminated environment.
     unsafe { libc::execve(path.as_ptr(), ptrs.as_ptr(), environ) };
     io::Error::last_os_error()
+}
+
+/// getenv(3): the value of an environment variable. netns never changes its environment, so
+/// the value stays as it is for the life of the process. Not std's `env::var_os`, which takes
+/// a lock and copies the value.
+pub fn getenv(name: &CStr) -> Option<&'static OsStr> {
+    // SAFETY: `name` is NUL-terminated; getenv only reads the environment, which nothing in
+    // netns writes.
+    let value = unsafe { libc::getenv(name.as_ptr()) };
+    // SAFETY: a value getenv found is a NUL-terminated string in the environment, which stays
+    // as it is (see above).
+    (!value.is_null()).then(|| OsStr::from_bytes(unsafe { CStr::from_ptr(value) }.to_bytes()))
 }
 
 /// The path this program was started by, as execve(2) got it (the auxiliary vector's

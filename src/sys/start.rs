@@ -88,14 +88,14 @@ impl Args {
     }
 
     pub fn to_vec(&self) -> Vec<OsString> {
-        (0..self.argc)
-            .map(|i| {
-                // SAFETY: by `from_raw`'s contract, each of the first argc pointers is a
-                // NUL-terminated string that lives as long as the process.
-                let arg = unsafe { CStr::from_ptr(*self.argv.add(i)) };
-                OsStr::from_bytes(arg.to_bytes()).to_owned()
-            })
-            .collect()
+        let mut args = Vec::with_capacity(self.argc);
+        for i in 0..self.argc {
+            // SAFETY: by `from_raw`'s contract, each of the first argc pointers is a
+            // NUL-terminated string that lives as long as the process.
+            let arg = unsafe { CStr::from_ptr(*self.argv.add(i)) };
+            args.push(OsStr::from_bytes(arg.to_bytes()).to_owned());
+        }
+        args
     }
 }
 
