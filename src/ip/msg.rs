@@ -289,7 +289,11 @@ mod tests {
     fn answers_are_read_in_place() {
         // A link message: lo, index 1, up, with its name and MTU.
         let mut bytes = header(0, RTM_NEWLINK, 2);
-        bytes.extend([0, 0, 4, 3, 1, 0, 0, 0, 0x49, 0, 1, 0, 0, 0, 0, 0]);
+        bytes.extend([0, 0]);
+        bytes.extend(772u16.to_ne_bytes());
+        bytes.extend(1u32.to_ne_bytes());
+        bytes.extend(0x10049u32.to_ne_bytes());
+        bytes.extend([0, 0, 0, 0]);
         bytes.extend(attr(3, b"lo\0"));
         bytes.extend(attr(4, &65536u32.to_ne_bytes()));
         let len = bytes.len() as u32;

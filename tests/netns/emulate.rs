@@ -72,13 +72,21 @@ const STRICT_CHK: u32 = 12;
 const AUDIT_ARCH: u32 = 0xc000_003e;
 #[cfg(target_arch = "aarch64")]
 const AUDIT_ARCH: u32 = 0xc000_00b7;
+/// EM_PPC64 with the 64-bit flag and without the little-endian one.
+#[cfg(all(target_arch = "powerpc64", target_endian = "big"))]
+const AUDIT_ARCH: u32 = 0x8000_0015;
+#[cfg(all(target_arch = "powerpc64", target_endian = "little"))]
+const AUDIT_ARCH: u32 = 0xc000_0015;
+#[cfg(target_arch = "s390x")]
+const AUDIT_ARCH: u32 = 0x8000_0016;
 
 /// struct seccomp_data: the syscall number, the architecture, then six 64-bit arguments.
 const NR: u32 = 0;
 const ARCH: u32 = 4;
 fn arg_offset(index: usize) -> u32 {
-    // The low half of a 64-bit argument, on a little-endian machine.
-    16 + 8 * index as u32
+    // The low half of a 64-bit argument: its first word on a little-endian machine, its
+    // second on a big-endian one.
+    16 + 8 * index as u32 + if cfg!(target_endian = "big") { 4 } else { 0 }
 }
 
 fn stmt(code: u32, k: u32) -> libc::sock_filter {
