@@ -219,8 +219,9 @@ openwrt-check: dist
 	sh packaging/test-openwrt.sh $(DIST)
 
 # Cross builds: rust-lld links the musl targets, so no cross gcc is needed; the test binaries
-# run under qemu-user (see packaging/cross.sh).
-export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER ?= rust-lld
+# run under qemu-user (see packaging/cross.sh). rustup's aarch64 musl target links at a fixed
+# address; packaging/static-pie-ld links it as a static-pie, as x86_64's is.
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER ?= $(CURDIR)/packaging/static-pie-ld
 
 cross-check:
 	sh packaging/cross.sh check $(TARGET)

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Cross builds, run under qemu-user.
 #   cross.sh check TARGET   rustup's std for TARGET, linked statically by rust-lld for the musl
-#                           targets (no cross gcc) or by Debian's cross gcc for glibc ones; then
-#                           the man page lint, a static check, the unit tests and the integration
+#                           targets (no cross gcc; aarch64 as a static-pie, through
+#                           packaging/static-pie-ld) or by Debian's cross gcc for glibc ones; then
+#                           the man page lint, a static check (and tests/static.sh's hardening
+#                           checks for aarch64), the unit tests and the integration
 #                           suite (as root) with every TARGET binary run by qemu, less the tests
 #                           qemu-user cannot support (QEMU_SKIPS, and BE_SKIPS on big-endian
 #                           targets), and a smoke run.
@@ -149,6 +151,9 @@ check)
             fail "$gcc missing: apt-get install gcc-$q-linux-gnu libc6-dev-$q-cross"
         export "CARGO_TARGET_${upper}_LINKER=${CROSS_LINKER:-$gcc}"
         ;;
+    # aarch64's musl start files include rcrt1.o, so it links as a static-pie as the Makefile
+    # does; powerpc64's do not, and it stays a static binary at a fixed address.
+    aarch64-*-musl) export "CARGO_TARGET_${upper}_LINKER=${CROSS_LINKER:-$PWD/packaging/static-pie-ld}" ;;
     *) export "CARGO_TARGET_${upper}_LINKER=${CROSS_LINKER:-rust-lld}" ;;
     esac
     skips=$QEMU_SKIPS
@@ -162,6 +167,7 @@ check)
         fail "$bin is not static"
     fi
     echo "ok: $bin is static ($(stat -c %s "$bin") bytes)"
+    case $target in aarch64-*-musl) sh tests/static.sh "$bin" no-chroot ;; esac
     set --
     [ -d vendor ] && set -- --config target/vendor-sources.toml
     export RUST_TEST_THREADS=1

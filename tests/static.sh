@@ -2,6 +2,9 @@
 # The built binary is static, hardened and self-contained: it has no program interpreter and no
 # shared libraries, it is a static-pie whose RELRO is read-only at run time, and it runs in an empty chroot that holds only itself and /proc, where it can add,
 # list, enter and delete a namespace. Runs in a private mount and network namespace.
+#
+#     static.sh BIN [no-chroot]    no-chroot: under qemu-user (packaging/cross.sh), whose
+#                                  netlink has no namespace ids for `list`, stop before the chroot
 set -eu
 bin=$(readlink -f "$1")
 if [ "$(id -u)" != 0 ]; then echo "static.sh: needs root" >&2; exit 1; fi
@@ -46,6 +49,7 @@ echo "exec blue /run/maps" | "$bin" -b - | awk -v bin="$bin" -v relro="$relro" "
               print \"FAIL: RELRO is writable at run time: \" line[i] > \"/dev/stderr\"; exit 1 } }"
 ' sh "$bin" "$relro"
 echo "ok: RELRO is read-only at run time"
+[ "${2:-}" != no-chroot ] || exit 0
 
 exec unshare --mount --net --propagation private sh -eu -c '
 bin=$1
