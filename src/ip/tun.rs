@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use netlink_packet_core::{NLM_F_DUMP, NlasIterator};
 
-use crate::error::{self, Error, Prop, PropFault};
+use crate::error::{Error, Prop, PropFault};
 use crate::netlink::{Failure, Request, push_attr, raw};
 use crate::sys::{self, Dir};
 
@@ -78,16 +78,17 @@ impl TunDevice {
     }
 }
 
-/// The tun devices in the kernel's order. A device whose properties cannot be read is reported
-/// and left out; a dump the kernel breaks off keeps what came before, and the failure.
-pub fn devices() -> Result<(Vec<TunDevice>, Option<Error>), Error> {
+/// The tun devices in the kernel's order. A device whose properties cannot be read is left
+/// out, with a warning for the command to report; a dump the kernel breaks off keeps what came
+/// before, and the failure.
+pub fn devices(warnings: &mut Vec<Error>) -> Result<(Vec<TunDevice>, Option<Error>), Error> {
     let mut names = Vec::new();
     let fetched = crate::netlink::open()?.fetch(dump_request(), &mut |msg| {
         names.extend(msg.get(NLMSG_HDRLEN..).and_then(tun_name));
     });
     let mut devices = Vec::with_capacity(names.len());
     for name in &names {
-        devices.extend(read(name));
+        devices.extend(read(name, warnings));
     }
     let failure = fetched.err().map(|failure| match failure {
         Failure::Kernel(kernel) => Error::Dump(kernel),
@@ -127,9 +128,10 @@ fn c_string(bytes: &[u8]) -> &[u8] {
     bytes.split(|b| *b == 0).next().unwrap_or_default()
 }
 
-/// A device's flags and owners from /sys (-1: no owner); `None`, reported, if one is unreadable.
-fn read(name: &[u8]) -> Option<TunDevice> {
-    let prop = |prop| prop_of(name, prop).map_err(|err| error::warn(&err)).ok();
+/// A device's flags and owners from /sys (-1: no owner); `None`, and a warning, if one is
+/// unreadable.
+fn read(name: &[u8], warnings: &mut Vec<Error>) -> Option<TunDevice> {
+    let mut prop = |prop| prop_of(name, prop).map_err(|err| warnings.push(err)).ok();
     let owner = |id: i64| (id != -1).then_some(id);
     Some(TunDevice {
         name: name.to_vec(),
@@ -156,8 +158,9 @@ fn path(parts: &[&[u8]]) -> PathBuf {
 }
 
 /// The processes other than this one that hold /dev/net/tun open on device `name`, in /proc's
-/// order. A descriptor that cannot be read is reported, as iproute2 reports it, and skipped.
-pub fn attached(name: &[u8]) -> Vec<Attached> {
+/// order. A descriptor that cannot be read is skipped, with a warning for the command to
+/// report, as iproute2 reports it.
+pub fn attached(name: &[u8], warnings: &mut Vec<Error>) -> Vec<Attached> {
     let me = std::process::id();
     let mut found = Vec::new();
     for pid in numbered(b"/proc") {
@@ -171,7 +174,7 @@ pub fn attached(name: &[u8]) -> Vec<Attached> {
                 Ok(len) if link.get(..len) == Some(DEVICE.as_bytes()) => {}
                 Ok(_) => continue,
                 Err(e) => {
-                    error::warn(&Error::Perror("readlink", e));
+                    warnings.push(Error::Perror("readlink", e));
                     continue;
                 }
             }
@@ -183,7 +186,7 @@ pub fn attached(name: &[u8]) -> Vec<Attached> {
                     found.push(Attached { comm, pid: number });
                 }
                 Ok(_) => {}
-                Err(e) => error::warn(&Error::Perror("fopen", e)),
+                Err(e) => warnings.push(Error::Perror("fopen", e)),
             }
         }
     }

@@ -63,8 +63,10 @@ fn show(opts: &Options) -> Result<(), Error> {
         let warnings = enter::isolate(name).map_err(|failed| enter::error(name, failed))?;
         warnings.iter().for_each(crate::error::warn);
     }
-    let (devices, failure) = tun::devices()?;
-    let attached = |dev: &TunDevice| opts.details.then(|| tun::attached(&dev.name));
+    let mut warnings = Vec::new();
+    let (devices, failure) = tun::devices(&mut warnings)?;
+    let mut attached =
+        |dev: &TunDevice| opts.details.then(|| tun::attached(&dev.name, &mut warnings));
     let listed = if opts.json {
         let mut array = Array::new(opts.pretty);
         for dev in &devices {
@@ -78,6 +80,7 @@ fn show(opts: &Options) -> Result<(), Error> {
         }
         out
     };
+    warnings.iter().for_each(crate::error::warn);
     out::print(&listed)?;
     failure.map_or(Ok(()), Err)
 }
