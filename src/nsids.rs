@@ -1,8 +1,6 @@
 //! The ids named namespaces have here: the run directory's names, each looked up by its
 //! namespace file in batches. What `list`, `list-id` and the link listings show of names.
 
-use std::ffi::OsStr;
-use std::fs::File;
 use std::io;
 use std::os::fd::AsFd;
 
@@ -31,7 +29,7 @@ pub fn ids(rtnl: &mut Rtnl, listing: &Listing) -> Result<(Vec<Option<i32>>, Vec<
     for chunk in listing.names.chunks(netlink::BATCH) {
         let mut files = Vec::with_capacity(chunk.len());
         for name in chunk {
-            files.push(open(listing, name, &mut warnings));
+            files.push(listing.open(name));
         }
         let mut queries = Vec::with_capacity(chunk.len());
         for file in files.iter().flatten() {
@@ -39,32 +37,33 @@ pub fn ids(rtnl: &mut Rtnl, listing: &Listing) -> Result<(Vec<Option<i32>>, Vec<
         }
         let queries = if kernel_has_ids { queries.as_slice() } else { &[] };
         let mut answers = rtnl.lookup(queries, None).map_err(Error::Talk)?.into_iter();
-        for file in &files {
-            let answer = file.as_ref().and_then(|_| answers.next());
-            ids.push(match answer {
-                Some(Ok(peer)) if peer.nsid >= 0 => Some(peer.nsid),
-                Some(Err(kernel)) if kernel.errno == libc::EOPNOTSUPP => {
-                    kernel_has_ids = false;
-                    None
-                }
-                Some(Err(kernel)) => {
-                    warnings.push(Error::Kernel(kernel));
-                    None
-                }
-                _ => None,
-            });
+        // The warnings in the directory's order, whether opening or the kernel refused.
+        for (file, name) in files.into_iter().zip(chunk) {
+            let refused = match file {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                Err(e) => Some(Error::OpenNamed(name.clone(), e)),
+                Ok(_) => match answers.next() {
+                    Some(Ok(peer)) if peer.nsid >= 0 => {
+                        ids.push(Some(peer.nsid));
+                        continue;
+                    }
+                    Some(Err(kernel)) if kernel.errno == libc::EOPNOTSUPP => {
+                        kernel_has_ids = false;
+                        None
+                    }
+                    // The file is no namespace (listing.open leaves that to the kernel): said
+                    // with its name, as when opening it.
+                    Some(Err(kernel)) if kernel.errno == libc::EINVAL => Some(Error::OpenNamed(
+                        name.clone(),
+                        io::Error::from_raw_os_error(libc::EINVAL),
+                    )),
+                    Some(Err(kernel)) => Some(Error::Kernel(kernel)),
+                    _ => None,
+                },
+            };
+            warnings.extend(refused);
+            ids.push(None);
         }
     }
     Ok((ids, warnings))
-}
-
-fn open(listing: &Listing, name: &OsStr, warnings: &mut Vec<Error>) -> Option<File> {
-    match listing.open(name) {
-        Ok(file) => Some(file),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => {
-            warnings.push(Error::OpenNamed(name.to_owned(), e));
-            None
-        }
-    }
 }
