@@ -114,6 +114,12 @@ pub enum Error {
     NoGetnsid,
     /// The kernel ignores target-nsid (before Linux 4.20).
     NoTargetNsid,
+    /// The kernel's dump of ids ended after nsid `last`; `added` ids of named namespaces
+    /// after it were added from their own lookups.
+    IdsCut {
+        last: i32,
+        added: usize,
+    },
     BatchOpen(OsString, io::Error),
     BatchRead(OsString, io::Error),
     LineTooLong,
@@ -293,6 +299,7 @@ impl Error {
             | Error::MissingContinuation
             | Error::CommandFailed(..)
             | Error::Dump(_)
+            | Error::IdsCut { .. }
             | Error::Relro(_)
             | Error::StdFds(_)
             | Error::NoSuchDevice(_)
@@ -427,6 +434,10 @@ impl Error {
             Error::SendDump(err) => fill("Cannot send dump request: {err}", &[e(err)]),
             Error::NoGetnsid => fill("RTM_GETNSID is not supported by the kernel.", &[]),
             Error::NoTargetNsid => fill("target-nsid is not supported by the kernel.", &[]),
+            Error::IdsCut { last, added } => fill(
+                "Warning: the kernel's list of ids ended after nsid {last}; the {added} ids of named namespaces after it were added, those of unnamed ones may be missing",
+                &[Arg::Int((*last).into()), Arg::Int(*added as i64)],
+            ),
             Error::BatchOpen(file, err) => {
                 fill("Cannot open file \"{file}\" for reading: {err}", &[b(file), e(err)])
             }
@@ -793,6 +804,15 @@ mod tests {
 
     fn text(err: Error) -> String {
         String::from_utf8(err.render(Prog::Ip)).unwrap()
+    }
+
+    #[test]
+    fn a_cut_dump_of_ids_is_said_with_its_numbers() {
+        assert_eq!(
+            text(Error::IdsCut { last: 1157, added: 342 }),
+            "Warning: the kernel's list of ids ended after nsid 1157; the 342 ids of named \
+             namespaces after it were added, those of unnamed ones may be missing\n"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn run(
         super::warn_all(&warnings);
         named = Named::new(&ids, listing.names);
     }
-    let (peers, failure) = match nsid {
+    let (mut peers, failure) = match nsid {
         Some(nsid) => match rtnl.peer(nsid, target) {
             Err(Failure::Kernel(kernel)) if no_nsids(&kernel) => return Err(Error::NoGetnsid),
             peer => (vec![peer?], None),
@@ -44,6 +44,11 @@ pub fn run(
         Some(Failure::Io(e)) => Some(Error::SendDump(e)),
         None => None,
     };
+    if target.is_none() && nsid.is_none() && failure.is_none() {
+        let cut;
+        (peers, cut) = named.fill_in(peers);
+        super::warn_all(cut.as_slice());
+    }
     out::print(&render(ctx, &peers, &named))?;
     failure.map_or(Ok(()), Err)
 }
@@ -74,6 +79,34 @@ impl Named {
         }
         let by_id = std::collections::BinaryHeap::from(by_id).into_sorted_vec();
         Named { names, by_id }
+    }
+
+    /// Puts the ids of named namespaces that a dump of ours left out in their places, and says
+    /// so. The kernel here (6.18) ends a dump of ids after its first buffer, about 1,150 ids
+    /// (iproute2, which reads with a smaller buffer first, shows 134), and says nothing. The
+    /// names' ids are known from their own lookups; unnamed peers after the cut cannot be
+    /// found, and the warning says that too.
+    fn fill_in(&self, peers: Vec<Peer>) -> (Vec<Peer>, Option<Error>) {
+        let last = peers.last().map_or(-1, |peer| peer.nsid);
+        let mut merged = Vec::with_capacity(peers.len());
+        let mut dumped = peers.into_iter().peekable();
+        let mut added = 0;
+        // Both in the order of their ids: the kernel dumps ids in order, and by_id is sorted.
+        for (at, key) in self.by_id.iter().enumerate() {
+            let id = (key >> 32) as i32;
+            if at > 0 && self.by_id[at - 1] >> 32 == key >> 32 {
+                continue;
+            }
+            while let Some(peer) = dumped.next_if(|peer| peer.nsid < id) {
+                merged.push(peer);
+            }
+            if dumped.peek().is_none_or(|peer| peer.nsid != id) {
+                merged.push(Peer { nsid: id, current: None });
+                added += 1;
+            }
+        }
+        merged.extend(dumped);
+        (merged, (added > 0).then_some(Error::IdsCut { last, added }))
     }
 
     /// The name of the namespace with this id. Where two names share a namespace, the later
@@ -161,6 +194,22 @@ mod tests {
         let peers = [Peer { nsid: 20, current: Some(3) }, Peer { nsid: 21, current: Some(4) }];
         let want = format!("nsid 20 current-nsid 3 {}\nnsid 21 current-nsid 4 \n", name("d"));
         assert_eq!(String::from_utf8_lossy(&render(&ctx, &peers, &named)), want);
+    }
+
+    /// A dump cut after id 4 (with an unnamed peer, 2): the names' ids after it go in their
+    /// places, once each, and the cut is said; a whole dump is left as it is.
+    #[test]
+    fn named_ids_a_cut_dump_left_out_are_put_back() {
+        let named = named(&[(Some(9), "x"), (Some(1), "a"), (Some(6), "b"), (Some(9), "y")]);
+        let peers = |ids: &[i32]| ids.iter().map(|&nsid| Peer { nsid, current: None }).collect();
+        let ids = |peers: &[Peer]| peers.iter().map(|peer| peer.nsid).collect::<Vec<_>>();
+        let (filled, cut) = named.fill_in(peers(&[1, 2, 4]));
+        assert_eq!(ids(&filled), [1, 2, 4, 6, 9]);
+        assert!(matches!(cut, Some(Error::IdsCut { last: 4, added: 2 })));
+        let (whole, cut) = named.fill_in(peers(&[1, 2, 6, 9, 12]));
+        assert_eq!((ids(&whole), cut.is_none()), (vec![1, 2, 6, 9, 12], true));
+        let (none, cut) = Named::default().fill_in(peers(&[3]));
+        assert_eq!((ids(&none), cut.is_none()), (vec![3], true));
     }
 
     /// Against the plain walk (the last name in the directory with the id), over directories

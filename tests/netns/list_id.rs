@@ -2,6 +2,7 @@
 //! foo=22 and bar=23; and an unnamed peer with id 40.
 
 use crate::dispatch::{USAGE_IP, USAGE_NETNS};
+use crate::harness::*;
 use crate::table::*;
 
 const FOO_BAR: &[Step] = &[
@@ -156,4 +157,36 @@ fn list_id_errors() {
         )
         .differs("usage text says `netns` under the name netns"),
     ]);
+}
+
+/// With more ids than one buffer of the kernel's dump holds (about 1,150), the kernel here
+/// ends the dump early without a word, and iproute2 shows only its first 134. Every named
+/// namespace's id is still listed, in order, and a cut is said in one line.
+#[test]
+fn every_named_id_past_the_kernels_first_buffer() {
+    const N: i32 = 1500;
+    let differs = Compare::Differs("iproute2 shows what the kernel's first buffer holds");
+    let seen = scenario(differs, false, |sb| {
+        let lines: String =
+            (0..N).map(|i| format!("netns add s{i}\nnetns set s{i} {i}\n")).collect();
+        let made = sb.run_with(&[], Via::Netns, &os(&["-b", "-"]), Some(lines.as_bytes()));
+        assert_eq!(made.status, Status::Code(0), "making the namespaces: {made:?}");
+        sb.run(&["netns", "list-id"])
+    });
+    let Some(seen) = seen else { return };
+    let every: String = (0..N).map(|i| format!("nsid {i} (iproute2 netns name: s{i})\n")).collect();
+    assert_eq!(String::from_utf8_lossy(&seen.out), every);
+    assert_eq!(seen.status, Status::Code(0));
+    let err = String::from_utf8_lossy(&seen.err);
+    if let Some(last) = err.strip_prefix("Warning: the kernel's list of ids ended after nsid ") {
+        let last: i32 = last.split(';').next().unwrap_or_default().parse().expect("nsid");
+        let cut = format!(
+            "Warning: the kernel's list of ids ended after nsid {last}; the {} ids of named \
+             namespaces after it were added, those of unnamed ones may be missing\n",
+            N - 1 - last
+        );
+        assert_eq!(err, cut);
+    } else {
+        assert_eq!(err, "", "a dump that was not cut is not said to be");
+    }
 }
