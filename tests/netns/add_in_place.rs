@@ -4,9 +4,6 @@
 //! way, every name leads to a new namespace of its own, and what runs after an add runs where
 //! the batch began.
 
-use std::os::unix::process::CommandExt;
-use std::process::Command;
-
 use crate::emulate;
 use crate::harness::*;
 use crate::table::*;
@@ -59,16 +56,8 @@ fn a_batch_inside_a_user_namespace() {
         Compare::Differs("iproute2 cannot switch back inside a user namespace"),
         false,
         |sb| {
-            // A tmpfs of the user namespace's own on the run directory (see crash.rs).
-            sb.run_dir();
-            let script = "mount -t tmpfs tmpfs /run/netns && $NETNS -b - \
-                && $NETNS -n u identify && $NETNS -n v identify";
-            let mut cmd = Command::new("unshare");
-            cmd.args(["-Urm", "--propagation", "private", "sh", "-c", script])
-                .env("NETNS", sb.netns_words())
-                .current_dir("/")
-                .uid(65534)
-                .gid(65534);
+            let script = "$NETNS -b - && $NETNS -n u identify && $NETNS -n v identify";
+            let cmd = sb.as_nobody_in_a_user_namespace(script);
             let lines = b"identify\nadd u\nidentify\nadd v\nidentify\n";
             let seen = sb.output(cmd, Some(lines));
             assert_eq!(seen.err_str(), "", "as nobody in a user namespace: {seen:?}");

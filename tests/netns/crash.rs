@@ -8,7 +8,6 @@
 
 use std::fs::{self, OpenOptions};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use crate::harness::*;
@@ -188,17 +187,9 @@ fn add_inside_a_user_namespace() {
         Compare::Differs("iproute2 cannot switch back inside a user namespace"),
         false,
         |sb| {
-            // A tmpfs of the user namespace's own on the run directory (the binary under test
-            // lives elsewhere in /run), where its root may create the names.
-            sb.run_dir();
-            let script = "mount -t tmpfs tmpfs /run/netns && $NETNS add u && $NETNS exec u true \
-                      && $NETNS list && $NETNS delete u && $NETNS list";
-            let mut cmd = Command::new("unshare");
-            cmd.args(["-Urm", "--propagation", "private", "sh", "-c", script])
-                .env("NETNS", sb.netns_words())
-                .current_dir("/")
-                .uid(65534)
-                .gid(65534);
+            let script = "$NETNS add u && $NETNS exec u true && $NETNS list && $NETNS delete u \
+                          && $NETNS list";
+            let cmd = sb.as_nobody_in_a_user_namespace(script);
             let seen = sb.output(cmd, None);
             assert_eq!(seen.err_str(), "", "as nobody in a user namespace: {seen:?}");
             assert_eq!((seen.out_str().as_str(), seen.status), ("u\n", Status::Code(0)));

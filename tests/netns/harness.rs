@@ -420,6 +420,22 @@ impl Sandbox {
         assert!(o.status == Status::Code(0), "setup step `{}` failed: {o:?}", argv.join(" "));
     }
 
+    /// `sh -c SCRIPT` (with $NETNS set) as nobody, root of a user namespace of its own and of
+    /// a private mount namespace, with a tmpfs of that user namespace's own on the run
+    /// directory (the binary under test lives elsewhere in /run), where its root may create
+    /// names. Ready to run with `output`.
+    pub fn as_nobody_in_a_user_namespace(&self, script: &str) -> Command {
+        self.run_dir();
+        let script = format!("mount -t tmpfs tmpfs /run/netns && {script}");
+        let mut cmd = Command::new("unshare");
+        cmd.args(["-Urm", "--propagation", "private", "sh", "-c", &script])
+            .env("NETNS", self.netns_words())
+            .current_dir("/")
+            .uid(65534)
+            .gid(65534);
+        cmd
+    }
+
     /// Runs `sh -c SCRIPT` (with $NETNS set) and returns what it showed.
     pub fn sh(&self, script: &str) -> Observed {
         let mut cmd = Command::new("sh");
