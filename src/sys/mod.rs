@@ -296,7 +296,7 @@ pub fn statmount(id: u64) -> io::Result<MountBasic> {
     if buf.mask & STATMOUNT_MNT_BASIC == 0 {
         return Err(io::Error::from_raw_os_error(libc::ENOSYS));
     }
-    let shared = buf.mnt_propagation & libc::MS_SHARED != 0;
+    let shared = buf.mnt_propagation & u64::from(libc::MS_SHARED) != 0;
     Ok(MountBasic { parent: buf.mnt_parent_id, group: shared.then_some(buf.mnt_peer_group) })
 }
 
