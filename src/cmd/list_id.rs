@@ -45,8 +45,7 @@ pub fn run(
         None => None,
     };
     if target.is_none() && nsid.is_none() && failure.is_none() {
-        let cut;
-        (peers, cut) = named.fill_in(peers);
+        let cut = named.fill_in(&mut peers);
         super::warn_all(cut.as_slice());
     }
     out::print(&render(ctx, &peers, &named))?;
@@ -81,32 +80,24 @@ impl Named {
         Named { names, by_id }
     }
 
-    /// Puts the ids of named namespaces that a dump of ours left out in their places, and says
+    /// Adds the ids of named namespaces after the end of a dump that was cut short, and says
     /// so. The kernel here (6.18) ends a dump of ids after its first buffer, about 1,150 ids
-    /// (iproute2, which reads with a smaller buffer first, shows 134), and says nothing. The
-    /// names' ids are known from their own lookups; unnamed peers after the cut cannot be
-    /// found, and the warning says that too.
-    fn fill_in(&self, peers: Vec<Peer>) -> (Vec<Peer>, Option<Error>) {
+    /// (iproute2, which reads with a smaller buffer first, shows 134), and says nothing. It
+    /// dumps ids in order, so what it leaves out comes after the last one it gave; the names'
+    /// ids are known from their own lookups. Unnamed peers after the cut cannot be found, and
+    /// the warning says that too.
+    fn fill_in(&self, peers: &mut Vec<Peer>) -> Option<Error> {
         let last = peers.last().map_or(-1, |peer| peer.nsid);
-        let mut merged = Vec::with_capacity(peers.len());
-        let mut dumped = peers.into_iter().peekable();
-        let mut added = 0;
-        // Both in the order of their ids: the kernel dumps ids in order, and by_id is sorted.
+        let before = peers.len();
+        // In the order of their ids (by_id is sorted), each id once.
         for (at, key) in self.by_id.iter().enumerate() {
             let id = (key >> 32) as i32;
-            if at > 0 && self.by_id[at - 1] >> 32 == key >> 32 {
-                continue;
-            }
-            while let Some(peer) = dumped.next_if(|peer| peer.nsid < id) {
-                merged.push(peer);
-            }
-            if dumped.peek().is_none_or(|peer| peer.nsid != id) {
-                merged.push(Peer { nsid: id, current: None });
-                added += 1;
+            if id > last && (at == 0 || self.by_id[at - 1] >> 32 != key >> 32) {
+                peers.push(Peer { nsid: id, current: None });
             }
         }
-        merged.extend(dumped);
-        (merged, (added > 0).then_some(Error::IdsCut { last, added }))
+        let added = peers.len() - before;
+        (added > 0).then_some(Error::IdsCut { last, added })
     }
 
     /// The name of the namespace with this id. Where two names share a namespace, the later
@@ -196,20 +187,24 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&render(&ctx, &peers, &named)), want);
     }
 
-    /// A dump cut after id 4 (with an unnamed peer, 2): the names' ids after it go in their
-    /// places, once each, and the cut is said; a whole dump is left as it is.
+    /// A dump cut after id 4 (with an unnamed peer, 2): the names' ids after it are added in
+    /// order, once each, and the cut is said; a whole dump is left as it is.
     #[test]
-    fn named_ids_a_cut_dump_left_out_are_put_back() {
+    fn named_ids_after_a_cut_dump_are_added() {
         let named = named(&[(Some(9), "x"), (Some(1), "a"), (Some(6), "b"), (Some(9), "y")]);
-        let peers = |ids: &[i32]| ids.iter().map(|&nsid| Peer { nsid, current: None }).collect();
+        let peers = |ids: &[i32]| -> Vec<Peer> {
+            ids.iter().map(|&nsid| Peer { nsid, current: None }).collect()
+        };
         let ids = |peers: &[Peer]| peers.iter().map(|peer| peer.nsid).collect::<Vec<_>>();
-        let (filled, cut) = named.fill_in(peers(&[1, 2, 4]));
-        assert_eq!(ids(&filled), [1, 2, 4, 6, 9]);
-        assert!(matches!(cut, Some(Error::IdsCut { last: 4, added: 2 })));
-        let (whole, cut) = named.fill_in(peers(&[1, 2, 6, 9, 12]));
-        assert_eq!((ids(&whole), cut.is_none()), (vec![1, 2, 6, 9, 12], true));
-        let (none, cut) = Named::default().fill_in(peers(&[3]));
-        assert_eq!((ids(&none), cut.is_none()), (vec![3], true));
+        let mut cut = peers(&[1, 2, 4]);
+        let said = named.fill_in(&mut cut);
+        assert_eq!(ids(&cut), [1, 2, 4, 6, 9]);
+        assert!(matches!(said, Some(Error::IdsCut { last: 4, added: 2 })));
+        let mut whole = peers(&[1, 2, 6, 9, 12]);
+        assert!(named.fill_in(&mut whole).is_none());
+        assert_eq!(ids(&whole), [1, 2, 6, 9, 12]);
+        let mut none = peers(&[3]);
+        assert!(Named::default().fill_in(&mut none).is_none());
     }
 
     /// Against the plain walk (the last name in the directory with the id), over directories
