@@ -287,6 +287,9 @@ struct Statmount {
 /// statmount(2) of the mount with unique id `id`: its parent and its peer group.
 pub fn statmount(id: u64) -> io::Result<MountBasic> {
     const STATMOUNT_MNT_BASIC: u64 = 2;
+    // MS_SHARED in statmount's 64-bit propagation field (libc's is a C unsigned long, 32 bits
+    // on 32-bit targets).
+    const SHARED: u64 = 1 << 20;
     let req = MountIdReq { size: 24, spare: 0, mnt_id: id, param: STATMOUNT_MNT_BASIC };
     let mut buf = Statmount::default();
     let size = std::mem::size_of::<Statmount>();
@@ -296,7 +299,7 @@ pub fn statmount(id: u64) -> io::Result<MountBasic> {
     if buf.mask & STATMOUNT_MNT_BASIC == 0 {
         return Err(io::Error::from_raw_os_error(libc::ENOSYS));
     }
-    let shared = buf.mnt_propagation & u64::from(libc::MS_SHARED) != 0;
+    let shared = buf.mnt_propagation & SHARED != 0;
     Ok(MountBasic { parent: buf.mnt_parent_id, group: shared.then_some(buf.mnt_peer_group) })
 }
 
