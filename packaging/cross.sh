@@ -110,7 +110,7 @@ smoke() {
 # (nsids).
 QEMU_SKIPS="seeds:: add::parallel_adds batch::batch_lines dispatch::bare_netns_and_output_options
 dispatch::subcommand_prefixes list::list_formats list::set_then_list list::set_errors
-list_id::list_id_errors list_id::list_id_output names::non_utf8_name netns_option::netns_option
+list_id:: names::non_utf8_name netns_option::netns_option
 robustness::closed_pipe_ends_quietly robustness::unprivileged
 walkthrough::two_namespaces_ping_across_a_veth_pair old_kernels:: planted::fifos_are_not_waited_on
 silent_errors::batch_files_that_cannot_be_read silent_errors::batch_read_error_midway
