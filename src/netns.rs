@@ -65,11 +65,7 @@ impl Listing {
     /// listing. Opening is safe as for any entry (a FIFO is not waited on), and a link is
     /// still followed only to a namespace file.
     pub fn open(&self, name: &OsStr) -> io::Result<File> {
-        let dir = Some(self.dir.fd());
-        match sys::open_untrusted(dir, name, false) {
-            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => open_link(dir, name),
-            other => other,
-        }
+        open_entry(Some(self.dir.fd()), name)
     }
 }
 
@@ -102,15 +98,21 @@ const NSFS_MAGIC: u32 = libc::NSFS_MAGIC as u32;
 const PROC_SUPER_MAGIC: u32 = libc::PROC_SUPER_MAGIC as u32;
 
 /// Opens an entry of the run directory as a namespace file. Whoever can write there can put
-/// anything there: a FIFO is not waited on, and a file that is no namespace is refused with
-/// EINVAL, what the kernel says of one when it is used as one.
+/// anything there: a file that is no namespace is refused with EINVAL, what the kernel says
+/// of one when it is used as one.
 fn open_ns(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<File> {
-    let file = match sys::open_untrusted(dir, name, false) {
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return open_link(dir, name),
-        other => other?,
-    };
+    let file = open_entry(dir, name)?;
     is_namespace(file.as_fd())?;
     Ok(file)
+}
+
+/// Opens an entry of the run directory, whatever it is: a FIFO is not waited on, and a link is
+/// followed only to a namespace file.
+fn open_entry(dir: Option<BorrowedFd<'_>>, name: &OsStr) -> io::Result<File> {
+    match sys::open_untrusted(dir, name, false) {
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => open_link(dir, name),
+        other => other,
+    }
 }
 
 /// An entry that is a symbolic link (pipework names a container's namespace with `ln -s
