@@ -10,8 +10,9 @@
 #                           targets), and a smoke run.
 #   cross.sh armv7          armv7-unknown-linux-musleabihf, best effort: rustup has no prebuilt
 #                           std for it on our mirror, so std is rebuilt (-Z build-std) and linked
-#                           by Debian's musl-dev:armhf gcc wrapper; unit tests and a smoke run,
-#                           then `make tiny` for armv7 and its smoke run.
+#                           as a static-pie by Debian's musl-dev:armhf gcc wrapper, through
+#                           packaging/static-pie-cc; unit tests, tests/static.sh's static and
+#                           hardening checks and a smoke run, then the same for `make tiny`.
 #   cross.sh run QEMU BIN [ARG...]
 #                           how cargo runs each test binary here (its runner): under QEMU, for at
 #                           most CROSS_TEST_LIMIT seconds (default 300).
@@ -190,10 +191,12 @@ armv7)
     # crt and libc, and an empty libunwind.a, since gcc's libgcc_eh provides _Unwind_*. libgcc_eh
     # calls abort, which the tiny build takes from libc nowhere else: libc once more after it,
     # by its file name, as rustc has switched the linker back to shared libraries by then.
-    # They go in RUSTFLAGS, where `make tiny` adds its own.
+    # They go in RUSTFLAGS, where `make tiny` adds its own. rustc would link armv7 at a fixed
+    # address; packaging/static-pie-cc has the gcc wrapper link a static-pie instead.
     lib=$PWD/target/armv7-link
     mkdir -p "$lib" && rm -f "$lib/libunwind.a" && ar crs "$lib/libunwind.a"
-    export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_MUSLEABIHF_LINKER=arm-linux-musleabihf-gcc
+    export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_MUSLEABIHF_LINKER=$PWD/packaging/static-pie-cc
+    export STATIC_PIE_CC=arm-linux-musleabihf-gcc
     RUSTFLAGS="-C link-self-contained=no -L $lib"
     export RUSTFLAGS="$RUSTFLAGS -C link-arg=-lgcc_eh -C link-arg=-lgcc -C link-arg=-l:libc.a"
     set -- -Z build-std=std,panic_abort --release --locked --target "$target"
@@ -205,8 +208,10 @@ armv7)
     bin=target/$target/release/netns
     file "$bin" 2>/dev/null || true
     echo "built $bin ($(stat -c %s "$bin") bytes)"
+    sh tests/static.sh "$bin" no-chroot
     smoke "$bin"
     make tiny TARGET="$target" TINY_RUSTUP_TARGET=no
+    sh tests/static.sh "target/tiny/$target/tiny/netns" no-chroot
     smoke "target/tiny/$target/tiny/netns"
     ;;
 *)

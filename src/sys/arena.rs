@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicPtr, AtomicUsize};
 /// common case of a short-lived buffer.
 ///
 /// The arena is mapped at the first allocation, not kept in .bss: a build that is not a
-/// static-pie (armv7's musl target, for one) has its .bss at a fixed address, and the heap
+/// static-pie (the powerpc64 check build, for one) has its .bss at a fixed address, and the heap
 /// must never be there. Measured against musl's malloc alone (`make bench AB=...`, the same
 /// source built both ways, 2026-12-01): `exec` 2% less time and 2 page faults fewer,
 /// `add`+`delete` 5-6% less, `identify` over 1000 names 9% less; an arena in .bss did no
