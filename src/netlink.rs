@@ -342,6 +342,10 @@ impl Rtnl {
                     return Ok((index as usize, reply));
                 }
             }
+            // The spent messages go before the next are read: their space is then the
+            // allocator's last block, which its arena takes back (see sys::arena), where it
+            // would otherwise be lost for each datagram of a long listing.
+            self.unread = Vec::new().into_iter();
             self.unread = self.recv()?.into_iter();
         }
     }
