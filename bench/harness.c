@@ -316,38 +316,58 @@ static char *name_lines(const char *head, const char *name, int n, const char *t
 	return lines;
 }
 
-/* The count of live network namespaces on the machine (their slab's active objects), or -1
- * if /proc/slabinfo does not say (then nobody waits for it). */
-static long live_namespaces(void)
+/* The machine's CPU time so far, in clock ticks: busy (user, nice, system, irq, softirq,
+ * steal) and all of it (with idle and iowait), from /proc/stat's first line; -1 if it cannot
+ * be read. */
+static int cpu_ticks(unsigned long long *busy, unsigned long long *total)
 {
-	char buf[256];
-	long n = -1;
-	FILE *f = fopen("/proc/slabinfo", "r");
-	while (f && fgets(buf, sizeof buf, f))
-		if (strncmp(buf, "net_namespace ", 14) == 0)
-			n = atol(buf + 14);
+	unsigned long long t[8];
+	FILE *f = fopen("/proc/stat", "r");
+	int got = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &t[0], &t[1], &t[2],
+			     &t[3], &t[4], &t[5], &t[6], &t[7])
+		    : 0;
 	if (f)
 		fclose(f);
-	return n;
+	if (got != 8)
+		return -1;
+	*busy = t[0] + t[1] + t[2] + t[5] + t[6] + t[7];
+	*total = *busy + t[3] + t[4];
+	return 0;
 }
 
-/* Deletes every named namespace with `argv` (an -all delete) and returns its time. The
- * kernel frees deleted namespaces later, in a worker, a batch at a time: thousands take it
- * seconds, and the next measurement would share the CPUs with it. So this then waits until
- * the count of live namespaces has fallen by `n`, give or take what other programs on the
- * machine make and free meanwhile; it gives up after half a minute. */
-static double delete_all(char *const argv[], int n)
+/* Waits until the machine is idle: less than a tenth of its CPU time busy over a quarter of a
+ * second (we sleep meanwhile). The kernel frees deleted namespaces later, in a worker, a
+ * batch at a time: thousands take it a second or more, and a measurement started meanwhile
+ * would share the CPUs with it. The count of namespaces in /proc/slabinfo says nothing of
+ * that: Linux 6.18 frees the last of a namespace's memory only at its next clean-up, so the
+ * count stays up while the CPUs are idle. Gives up after half a minute. */
+static void settle(void)
 {
-	long before = live_namespaces();
-	double t = run(argv, NULL), start = now();
+	unsigned long long busy0, total0, busy, total;
+	double start = now();
 
-	while (before >= 0 && live_namespaces() > before - n + 64) {
+	if (cpu_ticks(&busy0, &total0) != 0)
+		return;
+	for (;;) {
+		usleep(250000);
+		if (cpu_ticks(&busy, &total) != 0)
+			return;
+		if (total > total0 && (busy - busy0) * 10 < total - total0)
+			return;
 		if (now() - start > 30) {
-			fprintf(stderr, "bench: after 30 s the kernel is still freeing namespaces\n");
-			break;
+			fprintf(stderr, "bench: after 30 s the machine is still busy\n");
+			return;
 		}
-		usleep(20000);
+		busy0 = busy, total0 = total;
 	}
+}
+
+/* Deletes every named namespace with `argv` (an -all delete) and returns its time, once the
+ * kernel's clean-up after it is over (see settle). */
+static double delete_all(char *const argv[])
+{
+	double t = run(argv, NULL);
+	settle();
 	return t;
 }
 
@@ -427,6 +447,8 @@ static void names_section(void)
 	batch(sets);
 	free(adds), free(sets);
 	need(failures == 0, "cannot set up the namespaces");
+	/* The clean-up after cycle_section's deletes may still be running. */
+	settle();
 
 	char *ours_list[] = {(char *)netns, "list", NULL};
 	char *ip_list[] = {(char *)ip, "netns", "list", NULL};
@@ -487,7 +509,7 @@ static void names_section(void)
 		waitpid(pids[i], NULL, 0);
 	free(pids);
 	char *del_all[] = {(char *)netns, "-all", "delete", NULL};
-	delete_all(del_all, 1000);
+	delete_all(del_all);
 }
 
 /* The scale section: at each size, one round adds the namespaces with a batch of each (ours,
@@ -557,7 +579,7 @@ static void scale_size(struct scale *sc, int rounds, int reps)
 				more(&id, id_v, 2, reps);
 			}
 			/* The floor's namespaces go the way ours do; that time is not shown. */
-			del.sec[i][r] = delete_all(dels[i], n);
+			del.sec[i][r] = delete_all(dels[i]);
 			del.cpu[i][r] = last_cpu;
 		}
 		add.rounds = del.rounds = r + 1;
@@ -691,7 +713,7 @@ static void ab_section(char **builds, int nb)
 	ab_compare("list 1000", builds, nb, list, NULL, 60);
 	ab_compare("identify 1000", builds, nb, identify, NULL, 200);
 	char *del_all[] = {(char *)netns, "-all", "delete", NULL};
-	delete_all(del_all, 1000);
+	delete_all(del_all);
 }
 
 /* A/B mode with SCALE=1: batches of `add` at 100, 1,000 and 10,000 namespaces, every build,
@@ -727,7 +749,7 @@ static void ab_batch_add(char **builds, int nb)
 				res.sec[i][r] = run(argvs[i], NULL);
 				res.cpu[i][r] = last_cpu;
 				need(failures == failed, "a batch of add failed");
-				delete_all(del_all, n);
+				delete_all(del_all);
 			}
 			res.rounds = r + 1;
 		}
@@ -764,6 +786,8 @@ int main(int argc, char **argv)
 	char *add_bx[] = {(char *)netns, "add", "bx", NULL};
 	run(add_bx, NULL);
 	need(failures == 0, "cannot add a namespace; is this root?");
+	/* A run just after another would share the CPUs with the kernel's clean-up after it. */
+	settle();
 	if (argc > 11) {
 		argv[10] = argv[1];
 		ab_section(argv + 10, argc - 10);
