@@ -316,49 +316,57 @@ static char *name_lines(const char *head, const char *name, int n, const char *t
 	return lines;
 }
 
-/* The machine's CPU time so far, in clock ticks: busy (user, nice, system, irq, softirq,
- * steal) and all of it (with idle and iowait), from /proc/stat's first line; -1 if it cannot
- * be read. */
-static int cpu_ticks(unsigned long long *busy, unsigned long long *total)
+enum { MAXCPU = 1024 };
+
+/* Each CPU's time so far, in clock ticks: busy (user, nice, system, irq, softirq, steal) and
+ * all of it (with idle and iowait), from /proc/stat's cpuN lines. Returns the number of CPUs
+ * read, 0 if none could be. */
+static int cpu_ticks(unsigned long long busy[], unsigned long long total[])
 {
-	unsigned long long t[8];
+	char line[512];
+	int n = 0;
 	FILE *f = fopen("/proc/stat", "r");
-	int got = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &t[0], &t[1], &t[2],
-			     &t[3], &t[4], &t[5], &t[6], &t[7])
-		    : 0;
+	while (f && n < MAXCPU && fgets(line, sizeof line, f)) {
+		unsigned long long t[8];
+		if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9' ||
+		    sscanf(line + 3, "%*u %llu %llu %llu %llu %llu %llu %llu %llu", &t[0], &t[1],
+			   &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]) != 8)
+			continue;
+		busy[n] = t[0] + t[1] + t[2] + t[5] + t[6] + t[7];
+		total[n] = busy[n] + t[3] + t[4];
+		n++;
+	}
 	if (f)
 		fclose(f);
-	if (got != 8)
-		return -1;
-	*busy = t[0] + t[1] + t[2] + t[5] + t[6] + t[7];
-	*total = *busy + t[3] + t[4];
-	return 0;
+	return n;
 }
 
-/* Waits until the machine is idle: less than a tenth of its CPU time busy over a quarter of a
- * second (we sleep meanwhile). The kernel frees deleted namespaces later, in a worker, a
- * batch at a time: thousands take it a second or more, and a measurement started meanwhile
- * would share the CPUs with it. The count of namespaces in /proc/slabinfo says nothing of
- * that: Linux 6.18 frees the last of a namespace's memory only at its next clean-up, so the
- * count stays up while the CPUs are idle. Gives up after half a minute. */
+/* Waits until the machine is idle: no CPU busy for more than a fifth of two quarter-seconds
+ * in a row (we sleep meanwhile). The kernel frees deleted namespaces later, in one worker, a
+ * batch at a time: thousands keep a CPU busy for a second or more, and a measurement started
+ * meanwhile would share the CPUs with it. Each CPU is looked at on its own, as that worker
+ * uses one at a time. The count of namespaces in /proc/slabinfo says nothing of that: Linux
+ * 6.18 frees the last of a namespace's memory only at its next clean-up, so the count stays
+ * up while the CPUs are idle. Gives up after half a minute, and says so. */
 static void settle(void)
 {
-	unsigned long long busy0, total0, busy, total;
+	static unsigned long long busy0[MAXCPU], total0[MAXCPU], busy[MAXCPU], total[MAXCPU];
 	double start = now();
+	int cpus = cpu_ticks(busy0, total0), quiet = 0;
 
-	if (cpu_ticks(&busy0, &total0) != 0)
-		return;
-	for (;;) {
+	while (cpus > 0 && quiet < 2) {
 		usleep(250000);
-		if (cpu_ticks(&busy, &total) != 0)
+		if (cpu_ticks(busy, total) != cpus)
 			return;
-		if (total > total0 && (busy - busy0) * 10 < total - total0)
-			return;
-		if (now() - start > 30) {
-			fprintf(stderr, "bench: after 30 s the machine is still busy\n");
+		quiet++;
+		for (int i = 0; i < cpus; i++)
+			if (total[i] > total0[i] && (busy[i] - busy0[i]) * 5 >= total[i] - total0[i])
+				quiet = 0;
+		if (quiet < 2 && now() - start > 30) {
+			fprintf(stderr, "bench: after 30 s a CPU is still busy; what follows shares it\n");
 			return;
 		}
-		busy0 = busy, total0 = total;
+		memcpy(busy0, busy, sizeof busy), memcpy(total0, total, sizeof total);
 	}
 }
 

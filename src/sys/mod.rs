@@ -330,18 +330,18 @@ pub fn statvfs_read_only(path: &Path) -> io::Result<bool> {
 /// once more, and carry each entry's path besides its name.
 pub struct Dir {
     fd: OwnedFd,
-    buf: Vec<u8>,
+    buf: Mapping,
 }
 
-/// Room for about 1300 entries of short names per call. Only what the kernel writes is
-/// touched: a small directory costs a page of it.
+/// Room for about 1000 entries of 10-byte names per call. Mapped, so only what the kernel
+/// writes is touched: a small directory costs a page of it.
 const DIR_BUF: usize = 32 * 1024;
 
 impl Dir {
     pub fn open(path: &Path) -> io::Result<Dir> {
-        let dir =
-            openat(None, path.as_os_str(), libc::O_RDONLY | libc::O_CLOEXEC | libc::O_DIRECTORY)?;
-        Ok(Dir { fd: dir.into(), buf: Vec::with_capacity(DIR_BUF + ENTRY_ALIGN) })
+        let flags = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_DIRECTORY;
+        let fd = openat(None, path.as_os_str(), flags)?.into();
+        Ok(Dir { fd, buf: Mapping::new(DIR_BUF)? })
     }
 
     /// The names of the entries but `.` and `..`, in the directory's order.
@@ -355,10 +355,16 @@ impl Dir {
     /// in the directory's order, straight from the buffer: no copy of the names.
     pub fn each(&mut self, mut f: impl FnMut(BorrowedFd<'_>, &CStr)) -> io::Result<()> {
         loop {
-            let mut rest = getdents64(self.fd.as_fd(), &mut self.buf)?;
-            if rest.is_empty() {
+            let buf = self.buf.bytes();
+            let len = match getdents64(self.fd.as_fd(), buf) {
+                // Removed while being read: it has no more entries, as readdir has it.
+                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => 0,
+                other => other?,
+            };
+            if len == 0 {
                 return Ok(());
             }
+            let mut rest = buf.get(..len).unwrap_or_default();
             while !rest.is_empty() {
                 let (name, next) = first_entry(rest)?;
                 if name != c"." && name != c".." {
@@ -374,26 +380,41 @@ impl Dir {
     }
 }
 
-/// The alignment of a struct linux_dirent64 (its 64-bit inode number), which the kernel
-/// writes them at, as the C library's readdir gives it them.
-const ENTRY_ALIGN: usize = 8;
+/// Memory of its own, unmapped when dropped. Not the allocator's: the arena takes back only
+/// its last block, and a buffer freed before what was allocated after it would stay lost.
+struct Mapping {
+    ptr: std::ptr::NonNull<u8>,
+    len: usize,
+}
 
-/// getdents64(2): the next entries of the directory, as many as fit `buf`'s capacity, read
-/// into it at its first 8-byte aligned address in place of its contents; nothing at the end.
-fn getdents64<'a>(dir: BorrowedFd<'_>, buf: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
-    let skip = buf.as_ptr().align_offset(ENTRY_ALIGN).min(buf.capacity());
-    buf.clear();
-    buf.resize(skip, 0);
-    let room = buf.capacity() - skip;
-    // SAFETY: the kernel writes at most `room` bytes from `skip` on, inside the buffer's
-    // capacity, which is ours alone for the call; `dir` stays open for it.
+impl Mapping {
+    fn new(len: usize) -> io::Result<Mapping> {
+        Ok(Mapping { ptr: map_anonymous(len)?, len })
+    }
+
+    fn bytes(&mut self) -> &mut [u8] {
+        // SAFETY: the mapping is `len` bytes, ours alone, zero-filled when mapped (so every
+        // byte is initialised), and stays mapped for as long as the borrow of `self`.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // SAFETY: mapped by map_anonymous with this length; no borrow of it outlives `self`.
+        unsafe { unmap(self.ptr, self.len) };
+    }
+}
+
+/// getdents64(2): the next entries of the directory, read into `buf`; their length in bytes,
+/// 0 at the end.
+fn getdents64(dir: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which is ours alone for
+    // the call; `dir` stays open for it.
     let n = unsafe {
-        libc::syscall(libc::SYS_getdents64, dir.as_raw_fd(), buf.as_mut_ptr().add(skip), room)
+        libc::syscall(libc::SYS_getdents64, dir.as_raw_fd(), buf.as_mut_ptr(), buf.len())
     };
-    let n = usize::try_from(n).map_err(|_| io::Error::last_os_error())?.min(room);
-    // SAFETY: the first `skip` bytes were set above, and the kernel wrote the `n` after them.
-    unsafe { buf.set_len(skip + n) };
-    Ok(buf.get(skip..).unwrap_or_default())
+    usize::try_from(n).map(|n| n.min(buf.len())).map_err(|_| io::Error::last_os_error())
 }
 
 /// The name in the first of the packed entries in `bytes` (each a struct linux_dirent64:
@@ -794,5 +815,14 @@ mod tests {
             got.unwrap().into_iter().map(|n| n.into_string().unwrap()).collect();
         got.sort();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_directory_removed_while_open_has_no_entries() {
+        let root = std::env::temp_dir().join(format!("netns-gone-test-{}", std::process::id()));
+        std::fs::create_dir(&root).unwrap();
+        let dir = Dir::open(&root);
+        std::fs::remove_dir(&root).unwrap();
+        assert_eq!(dir.and_then(|mut dir| dir.names()).unwrap(), Vec::<OsString>::new());
     }
 }
