@@ -3,6 +3,16 @@
 use crate::harness::*;
 use crate::table::*;
 
+/// `argv` removing namespace `a` where /run is read-only: refused, and `a` still bound.
+fn on_read_only_run(what: &'static str, argv: &[&str]) -> Case {
+    case(what, argv)
+        .given(&[Ns("a"), ReadOnlyRun])
+        .err("Cannot remove namespace file \"/run/netns/a\": Read-only file system\n")
+        .code(1)
+        .then(&[Check::is_netns("/run/netns/a")])
+        .differs("iproute2 unmounts the name before its unlink fails: the namespace is gone and a plain file stays")
+}
+
 #[test]
 fn delete() {
     let empty: &[Check] = &[Check::entries(&[])];
@@ -37,6 +47,7 @@ fn delete() {
             .given(&[Dir("sub")])
             .err("Cannot remove namespace file \"/run/netns/sub\": Is a directory\n")
             .code(1),
+        on_read_only_run("read-only /run: the name stays bound", &["netns", "del", "a"]),
         case("two stacked mounts: busy", &["netns", "del", "x"])
             .given(&[Ns("x"), Stack("x")])
             .err("Cannot remove namespace file \"/run/netns/x\": Device or resource busy\n")
@@ -66,6 +77,7 @@ fn delete_all() {
             .code(1)
             .then(&[Check::entries(&["subdir"])])
             .differs("iproute2 stops at the first failure and exits 0"),
+        on_read_only_run("read-only /run: every name stays bound", &["-all", "netns", "delete"]),
     ]);
 }
 
