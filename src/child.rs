@@ -29,7 +29,7 @@ pub enum Ended<S> {
 pub fn run<S: Step>(
     work: &mut dyn FnMut() -> Result<(), (S, io::Error)>,
 ) -> Result<Ended<S>, Error> {
-    let (reader, mut writer) = io::pipe().map_err(Error::Fork)?;
+    let (reader, mut writer) = io::pipe().map_err(Error::Pipe)?;
     match sys::fork().map_err(Error::Fork)? {
         Fork::Child => {
             drop(reader);
@@ -43,7 +43,13 @@ pub fn run<S: Step>(
             sys::exit_now(code)
         }
         Fork::Parent(pid) => {
-            drop(writer);
+            // The end of the pipe is what tells that the child became another program; with
+            // our writing end still open it would never come.
+            if let Err(err) = sys::close(writer.into()) {
+                let _ = sys::kill(pid, libc::SIGKILL);
+                let _ = sys::waitpid(pid);
+                return Err(Error::Pipe(err));
+            }
             let read = sys::read_all(reader.as_fd());
             let exit = sys::waitpid(pid).map_err(Error::Wait)?;
             let report = read.map_err(Error::Read)?;

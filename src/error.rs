@@ -106,6 +106,8 @@ pub enum Error {
     Read(io::Error),
     Write(io::Error),
     Exec(OsString, io::Error),
+    /// The pipe a child reports through could not be made, or our end of it closed.
+    Pipe(io::Error),
     Fork(io::Error),
     Wait(io::Error),
     Rtnetlink,
@@ -287,6 +289,7 @@ impl Error {
             | Error::Read(_)
             | Error::Write(_)
             | Error::Exec(..)
+            | Error::Pipe(_)
             | Error::Fork(_)
             | Error::Wait(_)
             | Error::Rtnetlink
@@ -428,6 +431,7 @@ impl Error {
             Error::Read(err) => fill("read failed: {err}", &[e(err)]),
             Error::Write(err) => fill("write failed: {err}", &[e(err)]),
             Error::Exec(cmd, err) => fill("exec of \"{cmd}\" failed: {err}", &[b(cmd), e(err)]),
+            Error::Pipe(err) => fill("pipe: {err}", &[e(err)]),
             Error::Fork(err) => fill("fork: {err}", &[e(err)]),
             Error::Wait(err) => fill("waitpid: {err}", &[e(err)]),
             Error::Rtnetlink => fill("Cannot open rtnetlink", &[]),
