@@ -6,9 +6,10 @@
 
 use std::ffi::{CStr, CString, OsStr, OsString};
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use libc::{
     CLONE_NEWNET, CLONE_NEWNS, IN_CREATE, IN_DELETE, IN_IGNORED, IN_ONLYDIR, MNT_DETACH, MS_BIND,
@@ -471,12 +472,20 @@ pub fn stdout() -> BorrowedFd<'static> {
     unsafe { BorrowedFd::borrow_raw(1) }
 }
 
-/// Which of the standard descriptors 0, 1 and 2 are closed: one poll(2) for the three.
+/// Which of the standard descriptors 0, 1 and 2 are closed: one poll(2) for the three. Under
+/// a descriptor limit below 3, poll refuses that many (EINVAL), and each is asked on its own.
 pub fn closed_std_fds() -> io::Result<[bool; 3]> {
     let mut fds = [0, 1, 2].map(|fd| libc::pollfd { fd, events: 0, revents: 0 });
     // SAFETY: `fds` holds three pollfd structures for the kernel to fill in; no waiting.
-    check(unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) })?;
-    Ok(fds.map(|p| p.revents & libc::POLLNVAL != 0))
+    match check(unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) }) {
+        Ok(_) => Ok(fds.map(|p| p.revents & libc::POLLNVAL != 0)),
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ok([0, 1, 2].map(|fd| {
+            // SAFETY: F_GETFD only reads the flags of a descriptor number, open or not.
+            let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+            flags == -1
+        })),
+        Err(e) => Err(e),
+    }
 }
 
 /// dup3(2), close-on-exec: `fd` also at the free number `at`, which then stays open for the
@@ -656,6 +665,58 @@ extern "C" fn bind_child(paths: *mut libc::c_void) -> libc::c_int {
         // SAFETY: errno is read through our thread pointer, the parent's (see `clone_bind`).
         _ => unsafe { *libc::__errno_location() },
     }
+}
+
+/// Whether we ignore SIGXFSZ where we were started with its default (`ignore_file_size_limit`).
+static XFSZ_IGNORED_BY_US: AtomicBool = AtomicBool::new(false);
+
+fn set_file_size_signal(action: libc::sighandler_t) -> libc::sighandler_t {
+    // SAFETY: SIG_IGN and SIG_DFL install no handler.
+    unsafe { libc::signal(libc::SIGXFSZ, action) }
+}
+
+/// Ignores SIGXFSZ, so that a write past the file-size limit (`ulimit -f`) fails with EFBIG
+/// and is reported, where the signal would kill us without a word. A program started by
+/// execve inherits only a default or an ignored disposition, so that is all there is to give
+/// back (`FileSizeSignal`). The kernel refuses this for no valid signal; were it refused, we
+/// would only be as iproute2 is, killed at the limit.
+pub fn ignore_file_size_limit() {
+    let old = set_file_size_signal(libc::SIG_IGN);
+    XFSZ_IGNORED_BY_US.store(old == libc::SIG_DFL, Ordering::Relaxed);
+}
+
+/// SIGXFSZ as we were started with it, for a program we run in our place, while this lives;
+/// ignored again when it is dropped (an exec that failed, and we go on to report it).
+pub struct FileSizeSignal(bool);
+
+impl FileSizeSignal {
+    pub fn as_started() -> FileSizeSignal {
+        let ours = XFSZ_IGNORED_BY_US.load(Ordering::Relaxed);
+        if ours {
+            set_file_size_signal(libc::SIG_DFL);
+        }
+        FileSizeSignal(ours)
+    }
+}
+
+impl Drop for FileSizeSignal {
+    fn drop(&mut self) {
+        if self.0 {
+            set_file_size_signal(libc::SIG_IGN);
+        }
+    }
+}
+
+/// Closes `fd` and says whether the kernel did; dropping an `OwnedFd` cannot tell.
+pub fn close(fd: OwnedFd) -> io::Result<()> {
+    // SAFETY: `fd` is ours, and is given up here: nothing can use the number afterwards.
+    check(unsafe { libc::close(fd.into_raw_fd()) }).map(drop)
+}
+
+/// kill(2).
+pub fn kill(pid: libc::pid_t, signal: libc::c_int) -> io::Result<()> {
+    // SAFETY: kill takes plain numbers and touches no memory of ours.
+    check(unsafe { libc::kill(pid, signal) }).map(drop)
 }
 
 /// Ends the process at once: a forked child must not run the parent's exit handlers twice.

@@ -105,6 +105,27 @@ fn closed_pipe_ends_quietly() {
     });
 }
 
+/// Under a descriptor limit below the three standard ones, a command that opens nothing
+/// works (and one that must open something says why it cannot).
+#[test]
+fn descriptor_limit_below_three() {
+    const LIMIT: &[&str] = &["sh", "-c", "ulimit -n 2; exec \"$@\"", "sh"];
+    const LOADER: &str = "iproute2, linked dynamically, cannot open its libraries";
+    run_table(&[
+        case("delete", &["netns", "delete", "a"])
+            .wrapped(LIMIT)
+            .given(&[Ns("a")])
+            .then(&[Check::entries(&[])])
+            .differs(LOADER),
+        case("list", &["netns", "list"])
+            .wrapped(LIMIT)
+            .given(&[Ns("a")])
+            .err("Failed to open directory /run/netns: Too many open files\n")
+            .code(1)
+            .differs(LOADER),
+    ]);
+}
+
 /// As an unprivileged user (nobody) every command fails with iproute2's message.
 #[test]
 fn unprivileged() {

@@ -48,6 +48,41 @@ fn closed_stdout_is_an_error() {
     ]);
 }
 
+/// `sh -c 'ulimit -f 0; exec CMD >FILE'`: standard output a file that may not grow.
+const NO_ROOM: &[&str] = &["sh", "-c", "ulimit -f 0; exec \"$@\" >/run/stdout", "sh"];
+
+/// Output past the file-size limit is an error (SIGXFSZ, which would kill us without a word,
+/// is ignored); a command we run starts with the signal as we got it.
+#[test]
+fn past_the_file_size_limit() {
+    const A: &[Step] = &[Ns("a")];
+    const KILLED: &str = "iproute2 is killed by SIGXFSZ without a word";
+    let too_large = "write failed: File too large\n";
+    run_table(&[
+        case("list", &["netns", "list"])
+            .wrapped(NO_ROOM)
+            .given(A)
+            .err(too_large)
+            .code(1)
+            .differs(KILLED),
+        case("JSON list-id", &["-j", "netns", "list-id"])
+            .wrapped(NO_ROOM)
+            .given(A)
+            .err(too_large)
+            .code(1)
+            .differs(KILLED),
+        case("exec's command", &["netns", "exec", "a", "sh", "-c", "echo x"])
+            .wrapped(NO_ROOM)
+            .given(A)
+            .signal(libc::SIGXFSZ),
+        case("exec's command, the signal ignored", &["netns", "exec", "a", "sh", "-c", "echo x"])
+            .wrapped(&["sh", "-c", "trap '' XFSZ; ulimit -f 0; exec \"$@\" >/run/stdout", "sh"])
+            .given(A)
+            .err(OneLine)
+            .code(1),
+    ]);
+}
+
 /// `monitor` may have nothing to print for a long time: it fails at once.
 #[test]
 fn closed_stdout_and_monitor() {
