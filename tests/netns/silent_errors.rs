@@ -48,6 +48,27 @@ fn closed_stdout_is_an_error() {
     ]);
 }
 
+/// Output into a full device: the same as into a closed descriptor, in the kernel's words.
+#[test]
+fn full_stdout_is_an_error() {
+    const FULL: &[&str] = &["sh", "-c", "exec \"$@\" >/dev/full", "sh"];
+    let full = |what, argv: &[&str]| {
+        let no_space = "write failed: No space left on device\n";
+        case(what, argv)
+            .wrapped(FULL)
+            .given(&[Ns("a"), Id("a", 5)])
+            .err(no_space)
+            .code(1)
+            .differs(LOST)
+    };
+    run_table(&[
+        full("list", &["netns", "list"]),
+        full("JSON list", &["-j", "netns", "list"]),
+        full("list-id", &["netns", "list-id"]),
+        full("-all exec's headers", &["-all", "netns", "exec", "true"]),
+    ]);
+}
+
 /// `sh -c 'ulimit -f 0; exec CMD >FILE'`: standard output a file that may not grow.
 const NO_ROOM: &[&str] = &["sh", "-c", "ulimit -f 0; exec \"$@\" >/run/stdout", "sh"];
 
