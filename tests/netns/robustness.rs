@@ -126,6 +126,59 @@ fn descriptor_limit_below_three() {
     ]);
 }
 
+/// Under every address-space limit (`ulimit -v`) from the least we can start under up, with
+/// 1000 names to read, each command succeeds or says in one line what it could not get, with
+/// status 1: never an abort; and an add that failed leaves no file.
+#[test]
+fn address_space_limits() {
+    scenario(Compare::Differs("ours only: the limits are our binary's"), false, |sb| {
+        let lines: String = (0..1000).map(|i| format!("netns add n{i}\n")).collect();
+        let batch = sb.run_with(&[], Via::Ip, &os(&["-b", "-"]), Some(lines.as_bytes()));
+        assert_eq!(batch, Observed::quiet_success(), "adding 1000 names");
+        let limited = |kib: u32, argv: &[&str]| {
+            let script = format!("ulimit -v {kib}; exec \"$@\"");
+            sb.output(sb.command(&["sh", "-c", &script, "sh"], Via::Netns, &os(argv)), None)
+        };
+        // Below the least, the kernel cannot even load the program (SIGSEGV at exec).
+        let least = (256..8192)
+            .step_by(16)
+            .find(|kib| limited(*kib, &["-V"]).status == Status::Code(0))
+            .expect("no limit under 8 MiB lets netns -V run");
+        let commands: [&[&str]; 4] = [
+            &["netns", "list"],
+            &["-j", "netns", "list"],
+            &["netns", "identify"],
+            &["netns", "add", "x"],
+        ];
+        let (mut problems, mut refused, mut done) = (Vec::new(), 0, 0);
+        for kib in (least..least + 1536).step_by(32) {
+            for argv in commands {
+                let seen = limited(kib, argv);
+                let one_line = seen.err_str().lines().count() == 1;
+                let fine = match seen.status {
+                    Status::Code(0) => seen.err.is_empty(),
+                    Status::Code(1) => one_line && !seen.panicked(),
+                    _ => false,
+                };
+                (refused, done) = match seen.status {
+                    Status::Code(0) => (refused, done + 1),
+                    _ => (refused + 1, done),
+                };
+                let added = path_in_run("x").exists();
+                if !fine || (added && seen.status != Status::Code(0)) {
+                    problems.push(format!("ulimit -v {kib}, {argv:?}: {seen:?}, x left: {added}"));
+                }
+                if added {
+                    sb.ok(&["netns", "delete", "x"]);
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+        // The sweep must cross from too little to enough, or it tried nothing.
+        assert!(refused > 0 && done > 0, "{refused} refused, {done} done from {least} KiB");
+    });
+}
+
 /// As an unprivileged user (nobody) every command fails with iproute2's message.
 #[test]
 fn unprivileged() {
