@@ -29,8 +29,8 @@ pub enum Ended<S> {
 pub fn run<S: Step>(
     work: &mut dyn FnMut() -> Result<(), (S, io::Error)>,
 ) -> Result<Ended<S>, Error> {
-    let (reader, mut writer) = io::pipe().map_err(Error::Pipe)?;
-    match sys::fork().map_err(Error::Fork)? {
+    let (reader, mut writer) = io::pipe().map_err(|err| Error::Child("pipe", err))?;
+    match sys::fork().map_err(|err| Error::Child("fork", err))? {
         Fork::Child => {
             drop(reader);
             let code = match work() {
@@ -48,10 +48,10 @@ pub fn run<S: Step>(
             if let Err(err) = sys::close(writer.into()) {
                 let _ = sys::kill(pid, libc::SIGKILL);
                 let _ = sys::waitpid(pid);
-                return Err(Error::Pipe(err));
+                return Err(Error::Child("pipe", err));
             }
             let read = sys::read_all(reader.as_fd());
-            let exit = sys::waitpid(pid).map_err(Error::Wait)?;
+            let exit = sys::waitpid(pid).map_err(|err| Error::Child("waitpid", err))?;
             let report = read.map_err(Error::Read)?;
             Ok(decode(&report).map_or(Ended::Exited(exit), |(step, err)| Ended::Failed(step, err)))
         }

@@ -106,10 +106,8 @@ pub enum Error {
     Read(io::Error),
     Write(io::Error),
     Exec(OsString, io::Error),
-    /// The pipe a child reports through could not be made, or our end of it closed.
-    Pipe(io::Error),
-    Fork(io::Error),
-    Wait(io::Error),
+    /// A call about a child failed (fork, waitpid, the pipe it reports through): its name.
+    Child(&'static str, io::Error),
     Rtnetlink,
     SendDump(io::Error),
     /// The kernel knows no nsids (before Linux 4.0).
@@ -289,9 +287,7 @@ impl Error {
             | Error::Read(_)
             | Error::Write(_)
             | Error::Exec(..)
-            | Error::Pipe(_)
-            | Error::Fork(_)
-            | Error::Wait(_)
+            | Error::Child(..)
             | Error::Rtnetlink
             | Error::SendDump(_)
             | Error::BatchOpen(..)
@@ -431,9 +427,7 @@ impl Error {
             Error::Read(err) => fill("read failed: {err}", &[e(err)]),
             Error::Write(err) => fill("write failed: {err}", &[e(err)]),
             Error::Exec(cmd, err) => fill("exec of \"{cmd}\" failed: {err}", &[b(cmd), e(err)]),
-            Error::Pipe(err) => fill("pipe: {err}", &[e(err)]),
-            Error::Fork(err) => fill("fork: {err}", &[e(err)]),
-            Error::Wait(err) => fill("waitpid: {err}", &[e(err)]),
+            Error::Child(call, err) => fill("{call}: {err}", &[t(call), e(err)]),
             Error::Rtnetlink => fill("Cannot open rtnetlink", &[]),
             Error::SendDump(err) => fill("Cannot send dump request: {err}", &[e(err)]),
             Error::NoGetnsid => fill("RTM_GETNSID is not supported by the kernel.", &[]),

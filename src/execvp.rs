@@ -17,7 +17,6 @@ fn errno(code: i32) -> io::Error {
 
 /// Runs `argv` in place of this process; returns only the reason it could not.
 pub fn execvp(argv: &[OsString]) -> io::Error {
-    let _signal = sys::FileSizeSignal::as_started();
     let Some(file) = argv.first().filter(|file| !file.is_empty()) else {
         return errno(libc::ENOENT);
     };
@@ -51,7 +50,6 @@ pub fn in_dir(dir: &[u8], file: &[u8]) -> OsString {
 
 /// Runs the program at `path` with `argv` in place of this process; returns only why it could not.
 pub fn exec_at(path: &OsStr, argv: &[OsString]) -> io::Error {
-    let _signal = sys::FileSizeSignal::as_started();
     match c_strings(argv) {
         Some(args) => exec_file(path, &args),
         None => errno(libc::EINVAL),

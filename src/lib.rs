@@ -42,7 +42,7 @@ use session::Session;
 
 /// Everything after the program name, run: the exit status.
 pub fn main(prog: Prog, args: &[OsString]) -> u8 {
-    sys::ignore_file_size_limit();
+    sys::block_file_size_signal();
     let result = sys::start::guard_std_fds()
         .map_err(Error::StdFds)
         .and_then(|()| sys::start::protect_relro().map_err(Error::Relro))

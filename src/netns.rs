@@ -377,7 +377,7 @@ fn create_in_child(name: &OsStr, target: &Path) -> Result<(), Error> {
     let source = PathBuf::from(OWN_NS);
     let pid = sys::clone_bind(sys::CLONE_NEWNET, source.as_os_str(), target)
         .map_err(|err| Error::Unshare(name.to_owned(), err))?;
-    let errno = match sys::waitpid(pid).map_err(Error::Wait)? {
+    let errno = match sys::waitpid(pid).map_err(|err| Error::Child("waitpid", err))? {
         Exit::Code(0) => return Ok(()),
         Exit::Code(errno) => errno,
         // Killed before it could say why: the work was not done.

@@ -472,20 +472,19 @@ pub fn stdout() -> BorrowedFd<'static> {
     unsafe { BorrowedFd::borrow_raw(1) }
 }
 
-/// Which of the standard descriptors 0, 1 and 2 are closed: one poll(2) for the three. Under
-/// a descriptor limit below 3, poll refuses that many (EINVAL), and each is asked on its own.
+/// Which of the standard descriptors 0, 1 and 2 are closed (fcntl says EBADF). One fcntl
+/// each, not one poll(2) of the three, which a descriptor limit below 3 refuses (EINVAL).
 pub fn closed_std_fds() -> io::Result<[bool; 3]> {
-    let mut fds = [0, 1, 2].map(|fd| libc::pollfd { fd, events: 0, revents: 0 });
-    // SAFETY: `fds` holds three pollfd structures for the kernel to fill in; no waiting.
-    match check(unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) }) {
-        Ok(_) => Ok(fds.map(|p| p.revents & libc::POLLNVAL != 0)),
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ok([0, 1, 2].map(|fd| {
-            // SAFETY: F_GETFD only reads the flags of a descriptor number, open or not.
-            let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
-            flags == -1
-        })),
-        Err(e) => Err(e),
+    let mut closed = [false; 3];
+    for (fd, closed) in (0..).zip(&mut closed) {
+        // SAFETY: F_GETFD only reads the flags of a descriptor number, open or not.
+        match check(unsafe { libc::fcntl(fd, libc::F_GETFD) }) {
+            Err(e) if e.raw_os_error() == Some(libc::EBADF) => *closed = true,
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        }
     }
+    Ok(closed)
 }
 
 /// dup3(2), close-on-exec: `fd` also at the free number `at`, which then stays open for the
@@ -667,44 +666,30 @@ extern "C" fn bind_child(paths: *mut libc::c_void) -> libc::c_int {
     }
 }
 
-/// Whether we ignore SIGXFSZ where we were started with its default (`ignore_file_size_limit`).
-static XFSZ_IGNORED_BY_US: AtomicBool = AtomicBool::new(false);
+/// Whether we block SIGXFSZ where we were started with it unblocked (`block_file_size_signal`):
+/// `execve` unblocks it for a program it starts, and blocks it again if the exec fails.
+static XFSZ_BLOCKED_BY_US: AtomicBool = AtomicBool::new(false);
 
-fn set_file_size_signal(action: libc::sighandler_t) -> libc::sighandler_t {
-    // SAFETY: SIG_IGN and SIG_DFL install no handler.
-    unsafe { libc::signal(libc::SIGXFSZ, action) }
-}
-
-/// Ignores SIGXFSZ, so that a write past the file-size limit (`ulimit -f`) fails with EFBIG
-/// and is reported, where the signal would kill us without a word. A program started by
-/// execve inherits only a default or an ignored disposition, so that is all there is to give
-/// back (`FileSizeSignal`). The kernel refuses this for no valid signal; were it refused, we
-/// would only be as iproute2 is, killed at the limit.
-pub fn ignore_file_size_limit() {
-    let old = set_file_size_signal(libc::SIG_IGN);
-    XFSZ_IGNORED_BY_US.store(old == libc::SIG_DFL, Ordering::Relaxed);
-}
-
-/// SIGXFSZ as we were started with it, for a program we run in our place, while this lives;
-/// ignored again when it is dropped (an exec that failed, and we go on to report it).
-pub struct FileSizeSignal(bool);
-
-impl FileSizeSignal {
-    pub fn as_started() -> FileSizeSignal {
-        let ours = XFSZ_IGNORED_BY_US.load(Ordering::Relaxed);
-        if ours {
-            set_file_size_signal(libc::SIG_DFL);
-        }
-        FileSizeSignal(ours)
+/// Blocks or unblocks (`how`) SIGXFSZ; says whether it was blocked before.
+fn file_size_signal(how: libc::c_int) -> bool {
+    // SAFETY: sigset_t is plain data, made a valid set by sigemptyset before any other use;
+    // sigprocmask reads `set` and writes `old`, both ours for the call.
+    unsafe {
+        let (mut set, mut old) = (std::mem::zeroed(), std::mem::zeroed());
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGXFSZ);
+        libc::sigprocmask(how, &set, &mut old) == 0 && libc::sigismember(&old, libc::SIGXFSZ) == 1
     }
 }
 
-impl Drop for FileSizeSignal {
-    fn drop(&mut self) {
-        if self.0 {
-            set_file_size_signal(libc::SIG_IGN);
-        }
-    }
+/// Blocks SIGXFSZ, so that a write past the file-size limit (`ulimit -f`) fails with EFBIG
+/// and is reported, where the signal would kill us without a word. Blocked rather than
+/// ignored: musl's sigaction would cost the tiny build 600 bytes, and the mask is given back
+/// as plainly. Failing, as it cannot with a valid signal, it would leave us as iproute2 is,
+/// killed at the limit.
+pub fn block_file_size_signal() {
+    let was_blocked = file_size_signal(libc::SIG_BLOCK);
+    XFSZ_BLOCKED_BY_US.store(!was_blocked, Ordering::Relaxed);
 }
 
 /// Closes `fd` and says whether the kernel did; dropping an `OwnedFd` cannot tell.
@@ -735,10 +720,18 @@ pub fn execve(path: &CStr, argv: &[CString]) -> io::Error {
     unsafe extern "C" {
         static environ: *const *const libc::c_char;
     }
+    let ours = XFSZ_BLOCKED_BY_US.load(Ordering::Relaxed);
+    if ours {
+        file_size_signal(libc::SIG_UNBLOCK);
+    }
     // SAFETY: `path` and every argument are NUL-terminated and outlive the call, `ptrs` ends
     // with NULL, and `environ` is the process's own NULL-terminated environment.
     unsafe { libc::execve(path.as_ptr(), ptrs.as_ptr(), environ) };
-    io::Error::last_os_error()
+    let err = io::Error::last_os_error();
+    if ours {
+        file_size_signal(libc::SIG_BLOCK);
+    }
+    err
 }
 
 /// getenv(3): the value of an environment variable. netns never changes its environment, so
