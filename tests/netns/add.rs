@@ -38,6 +38,16 @@ fn add() {
             .err("Cannot create namespace file \"/run/netns/x\": Read-only file system\n")
             .code(1)
             .then(&[Check::entries(&[])]),
+        case("full /run, no run dir", &["netns", "add", "x"])
+            .given(&[FullRun])
+            .err("mkdir /run/netns failed: No space left on device\n")
+            .code(1)
+            .then(&[Check::absent(RUN)]),
+        case("full /run with a run dir", &["netns", "add", "x"])
+            .given(&[RunDir, FullRun])
+            .err("Cannot create namespace file \"/run/netns/x\": No space left on device\n")
+            .code(1)
+            .then(&[Check::entries(&[])]),
         case("a failed bind leaves no file", &["netns", "add", "x"])
             .given(&[RunDir, NoProc])
             .err("Bind /proc/self/ns/net -> /run/netns/x failed: No such file or directory\n")

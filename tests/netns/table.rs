@@ -166,6 +166,8 @@ pub enum Step {
     Sub(&'static [&'static str]),
     /// Remounts /run read-only.
     ReadOnlyRun,
+    /// Remounts /run with no inode to spare: nothing new can be made there (ENOSPC).
+    FullRun,
     /// A second bind mount stacked on /run/netns/NAME.
     Stack(&'static str),
     /// An empty tmpfs over /proc: /proc/self/ns/net does not exist.
@@ -407,6 +409,12 @@ pub fn prepare(sb: &mut Sandbox, setup: &[Step]) {
             ReadOnlyRun => {
                 sandbox::mount(None, "/run", None, libc::MS_REMOUNT | libc::MS_RDONLY, None)
                     .expect("remounting /run read-only")
+            }
+            FullRun => {
+                let used = sandbox::inodes_in_use("/run").expect("counting /run's inodes");
+                let data = format!("nr_inodes={used}");
+                sandbox::mount(None, "/run", None, libc::MS_REMOUNT, Some(&data))
+                    .expect("remounting /run full")
             }
             Stack(name) => {
                 let p = path_in_run(name);
