@@ -7,6 +7,7 @@ use crate::netns;
 
 pub fn run(name: &OsStr) -> Result<(), Error> {
     netns::refuse_linked_run_dir()?;
+    netns::removable().map_err(|e| Error::RemoveFile(netns::path_of(name), e))?;
     netns::remove(name)
 }
 
@@ -17,6 +18,11 @@ pub fn all() -> Result<(), Error> {
     let Some(names) = netns::names().map_err(Error::OpenDir)? else {
         return Ok(());
     };
+    // Where no name can be removed (a read-only /run), the first says why, as its unlink
+    // would, and none is unmounted.
+    if let (Err(e), Some(first)) = (netns::removable(), names.first()) {
+        return Err(Error::RemoveFile(netns::path_of(first), e));
+    }
     let mut failed = false;
     for name in names {
         if let Err(err) = netns::remove(&name) {

@@ -169,6 +169,15 @@ pub struct Stat {
     pub size: u64,
 }
 
+/// faccessat(2) for writing, as the effective user: whether files may be made and removed in
+/// the directory at `path` (not on a read-only file system, nor an immutable directory).
+pub fn access_writable(path: &Path) -> io::Result<()> {
+    let path = c_path(path)?;
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    check(unsafe { libc::faccessat(libc::AT_FDCWD, path.as_ptr(), libc::W_OK, libc::AT_EACCESS) })
+        .map(drop)
+}
+
 /// fstatat(2) of `name` relative to `dir` (or with `None`, as stat(2) takes it); an empty
 /// `name` is `dir` itself. A symbolic link at the end of `name` is followed when `follow`
 /// says so, else it is the link that is looked at.
