@@ -155,13 +155,13 @@ fn mount_path(
 }
 
 /// How many inodes the file system at `path` has in use (statvfs's files less free ones).
-pub fn inodes_in_use(path: &str) -> io::Result<u64> {
+pub fn inodes_in_use(path: &str) -> io::Result<libc::fsfilcnt_t> {
     let path = cpath(Path::new(path))?;
     // SAFETY: statvfs is plain data for the kernel to fill in.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
     // SAFETY: `path` is NUL-terminated and `st` ours, both alive for the call.
     check(unsafe { libc::statvfs(path.as_ptr(), &mut st) })?;
-    Ok(u64::from(st.f_files - st.f_ffree))
+    Ok(st.f_files - st.f_ffree)
 }
 
 /// setns(2) of the calling thread into the network namespace behind `ns`.
