@@ -386,7 +386,7 @@ fn outcome(sc: &Scenario, seen: &Observed, fault: Fault) -> Result<(), String> {
             let exec_failed = sc.runs_a_command && seen.err.starts_with(b"exec of ");
             seen.err.is_empty() || (one_line && (seen.err.starts_with(b"Warning: ") || exec_failed))
         }
-        (Status::Code(1), _) if sc.runs_a_command && seen.err.is_empty() => true,
+        (Status::Code(1), Fault::Kill) if sc.runs_a_command && seen.err.is_empty() => true,
         (Status::Code(code), _) => code != 0 && one_line,
         (Status::Signal(_), _) => false,
     };
