@@ -72,8 +72,9 @@ pub fn batch_file(data: &[u8]) -> Vec<Seen> {
 /// One datagram from NETLINK_ROUTE, split into messages and classified as the client does:
 /// what a refusal, or a datagram that cannot be read, would print.
 pub fn netlink_datagram(data: &[u8]) -> Vec<Seen> {
-    let errors = match netlink::split(data) {
-        Ok(replies) => replies
+    let mut replies = Vec::new();
+    let errors = match netlink::split(data, &mut replies) {
+        Ok(()) => replies
             .into_iter()
             .filter_map(|(_, reply)| match reply {
                 Reply::Refused(kernel) => {

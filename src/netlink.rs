@@ -4,7 +4,9 @@
 //! gave one.
 
 use std::io;
+use std::iter::{self, Flatten};
 use std::os::fd::{AsRawFd, BorrowedFd};
+use std::vec::Drain;
 
 use netlink_packet_core::{
     DecodeError, NLM_F_ACK, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR,
@@ -142,15 +144,25 @@ impl From<io::Error> for Failure {
     }
 }
 
+/// Its buffers are kept from one request to the next, and a batch of lookups allocates none
+/// of its own: with thousands of names, the arena is full (see sys::arena), and musl's malloc
+/// mapped and unmapped a page for every few batches' buffers (`list` of 10,000 names: 336 of
+/// each, and a tenth more time per name than at 1,000).
 pub struct Rtnl {
     sock: Socket,
     seq: u32,
+    /// The requests being sent, then the datagram received.
     buf: Vec<u8>,
-    /// The rest of the last datagram read.
-    unread: std::vec::IntoIter<(u32, Reply)>,
+    /// What is left of the last datagram read, its last message first (taken with `pop`).
+    unread: Vec<(u32, Reply)>,
+    /// A lookup's answers, in the order of its queries.
+    answers: Vec<Option<Result<Peer, Kernel>>>,
     /// The kernel checks our requests strictly, and so heeds a dump's target-nsid.
     strict: bool,
 }
+
+/// A lookup's answers, in the order of its queries: each the peer, or the kernel's refusal.
+pub type Answers<'a> = Flatten<Drain<'a, Option<Result<Peer, Kernel>>>>;
 
 /// What a lookup names: a namespace by an open file of it, or by its id here.
 #[derive(Debug, Clone, Copy)]
@@ -187,35 +199,37 @@ impl Rtnl {
         // Room for a full batch of replies; the default would do too, only with less margin.
         let _ = sock.set_rx_buf_sz(1 << 20);
         let buf = Vec::with_capacity(1 << 16);
-        Ok(Rtnl { sock, seq: 0, buf, unread: Vec::new().into_iter(), strict })
+        Ok(Rtnl { sock, seq: 0, buf, unread: Vec::new(), answers: Vec::new(), strict })
     }
 
     /// The peer each query names, seen from `target` when given, or the kernel's refusal (for
     /// a file that is no namespace, an id or a target it does not know). All are asked in one
-    /// datagram; callers keep to `BATCH` queries.
+    /// datagram; callers keep to `BATCH` queries. The queries are a `dyn` iterator, so that
+    /// there is one copy of this code, and no vector of them to allocate.
     pub fn lookup(
         &mut self,
-        queries: &[Query<'_>],
+        queries: &mut dyn Iterator<Item = Query<'_>>,
         target: Option<i32>,
-    ) -> io::Result<Vec<Result<Peer, Kernel>>> {
-        // Nothing to ask is no request: an empty datagram would only earn an error.
-        if queries.is_empty() {
-            return Ok(Vec::new());
-        }
+    ) -> io::Result<Answers<'_>> {
         let first = self.seq.wrapping_add(1);
-        let mut requests = Vec::new();
+        self.buf.clear();
+        let mut asked = 0;
         for query in queries {
             let attrs = [Some(query.attribute()), target.map(|id| (NETNSA_TARGET_NSID, id))];
             self.seq = self.seq.wrapping_add(1);
-            encode(RTM_GETNSID, 0, &attrs).write(self.seq, &mut requests);
+            encode(RTM_GETNSID, 0, &attrs).write(self.seq, &mut self.buf);
+            asked += 1;
         }
-        self.sock.send(&requests, 0)?;
-        let mut answers: Vec<Option<Result<Peer, Kernel>>> = Vec::new();
-        answers.resize_with(queries.len(), || None);
-        let mut unanswered = queries.len();
+        self.answers.clear();
+        // Nothing to ask is no request: an empty datagram would only earn an error.
+        if asked > 0 {
+            self.sock.send(&self.buf, 0)?;
+            self.answers.resize_with(asked, || None);
+        }
+        let mut unanswered = asked;
         while unanswered > 0 {
             let (index, reply) = self.next_reply(first)?;
-            let Some(slot) = answers.get_mut(index) else { continue };
+            let Some(slot) = self.answers.get_mut(index) else { continue };
             let answer = match reply {
                 Reply::Peer(peer) => Ok(peer),
                 Reply::Refused(kernel) => Err(kernel),
@@ -224,12 +238,7 @@ impl Rtnl {
             unanswered -= usize::from(slot.is_none());
             *slot = Some(answer);
         }
-        // A loop, not a collect: each collect is code of its own for its iterator's type.
-        let mut peers = Vec::with_capacity(answers.len());
-        for answer in answers.into_iter().flatten() {
-            peers.push(answer);
-        }
-        Ok(peers)
+        Ok(self.answers.drain(..).flatten())
     }
 
     /// Gives the namespace behind `fd` the id `nsid` here (-1: the kernel picks one).
@@ -240,7 +249,7 @@ impl Rtnl {
 
     /// The peer with id `nsid` here, seen from `target` when given.
     pub fn peer(&mut self, nsid: i32, target: Option<i32>) -> Result<Peer, Failure> {
-        match self.lookup(&[Query::Id(nsid)], target)?.pop() {
+        match self.lookup(&mut iter::once(Query::Id(nsid)), target)?.next() {
             Some(Ok(peer)) => Ok(peer),
             Some(Err(kernel)) => Err(Failure::Kernel(kernel)),
             None => Err(Failure::Io(malformed())),
@@ -292,7 +301,7 @@ impl Rtnl {
         }
         let mut peers: Vec<Peer> = Vec::new();
         for chunk in queries.chunks(BATCH) {
-            let answers = match self.lookup(chunk, Some(target)) {
+            let answers = match self.lookup(&mut chunk.iter().copied(), Some(target)) {
                 Ok(answers) => answers,
                 Err(e) => return (Vec::new(), Some(Failure::Io(e))),
             };
@@ -326,9 +335,9 @@ impl Rtnl {
     /// Sends one request, numbered after the last.
     fn send(&mut self, request: &Request) -> io::Result<()> {
         self.seq = self.seq.wrapping_add(1);
-        let mut out = Vec::new();
-        request.write(self.seq, &mut out);
-        self.sock.send(&out, 0).map(drop)
+        self.buf.clear();
+        request.write(self.seq, &mut self.buf);
+        self.sock.send(&self.buf, 0).map(drop)
     }
 
     /// The next reply to one of the requests sent since the one numbered `first`, and which of
@@ -336,23 +345,19 @@ impl Rtnl {
     fn next_reply(&mut self, first: u32) -> io::Result<(usize, Reply)> {
         let sent = self.seq.wrapping_sub(first);
         loop {
-            for (seq, reply) in self.unread.by_ref() {
+            while let Some((seq, reply)) = self.unread.pop() {
                 let index = seq.wrapping_sub(first);
                 if index <= sent {
                     return Ok((index as usize, reply));
                 }
             }
-            // The spent messages go before the next are read: their space is then the
-            // allocator's last block, which its arena takes back (see sys::arena), where it
-            // would otherwise be lost for each datagram of a long listing.
-            self.unread = Vec::new().into_iter();
-            self.unread = self.recv()?.into_iter();
+            self.datagram()?;
+            if let Err(e) = split(&self.buf, &mut self.unread) {
+                self.unread.clear();
+                return Err(e);
+            }
+            self.unread.reverse();
         }
-    }
-
-    /// One datagram's messages.
-    fn recv(&mut self) -> io::Result<Vec<(u32, Reply)>> {
-        split(self.datagram()?)
     }
 
     /// Reads one datagram into the buffer, which then holds it and nothing else.
@@ -411,9 +416,10 @@ pub fn encode(kind: u16, flags: u16, attrs: &[Option<(u16, i32)>]) -> Request {
 }
 
 /// The messages packed in one datagram, each with the sequence number of the request it
-/// answers. A malformed message spoils the whole datagram.
-pub fn split(mut bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
-    let mut replies = Vec::new();
+/// answers, put in `replies` in place of what it held. A malformed message spoils the whole
+/// datagram: the messages before it are to be dropped with it.
+pub fn split(mut bytes: &[u8], replies: &mut Vec<(u32, Reply)>) -> io::Result<()> {
+    replies.clear();
     while !bytes.is_empty() {
         let msg = first_message(bytes).ok_or_else(malformed)?;
         if let Some(reply) = reply(&msg)? {
@@ -421,7 +427,7 @@ pub fn split(mut bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
         }
         bytes = bytes.get(msg.bytes.len().next_multiple_of(4)..).unwrap_or_default();
     }
-    Ok(replies)
+    Ok(())
 }
 
 /// A message from the kernel: the fields of its header that matter here, and its bytes,
@@ -615,13 +621,18 @@ mod tests {
         let mut bytes = header(28, RTM_NEWNSID, 0, SEQ);
         bytes.extend_from_slice(&[0; 4]);
         bytes.extend(u32_nla(NETNSA_NSID, 5));
-        let replies = split(&bytes).unwrap();
+        let replies = split_all(&bytes).unwrap();
         assert_eq!(replies.len(), 1);
         assert!(matches!(replies[0], (SEQ, Reply::Peer(Peer { nsid: 5, current: None }))));
     }
 
+    fn split_all(bytes: &[u8]) -> io::Result<Vec<(u32, Reply)>> {
+        let mut replies = Vec::new();
+        split(bytes, &mut replies).map(|()| replies)
+    }
+
     fn refusal(bytes: &[u8]) -> Kernel {
-        match split(bytes).unwrap().into_iter().next().unwrap() {
+        match split_all(bytes).unwrap().into_iter().next().unwrap() {
             (_, Reply::Refused(kernel)) => kernel,
             _ => panic!("not a refusal"),
         }
@@ -654,7 +665,7 @@ mod tests {
         ack.extend_from_slice(&set_20()[..16]);
         let mut two = ack.clone();
         two.extend_from_slice(&ack);
-        let replies = split(&two).unwrap();
+        let replies = split_all(&two).unwrap();
         assert_eq!(replies.len(), 2);
         assert!(replies.iter().all(|r| matches!(r, (_, Reply::Ack))));
     }
@@ -662,16 +673,16 @@ mod tests {
     #[test]
     fn a_noop_says_nothing_and_an_overrun_is_an_error() {
         let noop = header(16, NLMSG_NOOP, 0, SEQ);
-        assert!(split(&noop).unwrap().is_empty());
+        assert!(split_all(&noop).unwrap().is_empty());
         let overrun = header(16, NLMSG_OVERRUN, 0, SEQ);
-        assert_eq!(split(&overrun).err().and_then(|e| e.raw_os_error()), Some(libc::ENOBUFS));
+        assert_eq!(split_all(&overrun).err().and_then(|e| e.raw_os_error()), Some(libc::ENOBUFS));
     }
 
     #[test]
     fn truncated_bytes_are_an_error_not_a_panic() {
         let bytes = get_by_fd();
         for len in 1..bytes.len() {
-            assert!(split(&bytes[..len]).is_err(), "{len}");
+            assert!(split_all(&bytes[..len]).is_err(), "{len}");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! namespace file in batches. What `list`, `list-id` and the link listings show of names.
 
 use std::io;
+use std::iter;
 use std::os::fd::AsFd;
 
 use crate::error::Error;
@@ -26,19 +27,18 @@ pub fn ids(rtnl: &mut Rtnl, listing: &Listing) -> Result<(Vec<Option<i32>>, Vec<
     let mut warnings = Vec::new();
     let mut ids = Vec::with_capacity(listing.names.len());
     let mut kernel_has_ids = true;
+    // One vector for every batch (see netlink::Rtnl).
+    let mut files = Vec::with_capacity(netlink::BATCH);
     for chunk in listing.names.chunks(netlink::BATCH) {
-        let mut files = Vec::with_capacity(chunk.len());
         for name in chunk {
             files.push(listing.open(name));
         }
-        let mut queries = Vec::with_capacity(chunk.len());
-        for file in files.iter().flatten() {
-            queries.push(Query::File(file.as_fd()));
-        }
-        let queries = if kernel_has_ids { queries.as_slice() } else { &[] };
-        let mut answers = rtnl.lookup(queries, None).map_err(Error::Talk)?.into_iter();
+        let mut opened = files.iter().flatten().map(|file| Query::File(file.as_fd()));
+        let queries: &mut dyn Iterator<Item = Query<'_>> =
+            if kernel_has_ids { &mut opened } else { &mut iter::empty() };
+        let mut answers = rtnl.lookup(queries, None).map_err(Error::Talk)?;
         // The warnings in the directory's order, whether opening or the kernel refused.
-        for (file, name) in files.into_iter().zip(chunk) {
+        for (file, name) in files.drain(..).zip(chunk) {
             let refused = match file {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => None,
                 Err(e) => Some(Error::OpenNamed(name.clone(), e)),
