@@ -15,20 +15,22 @@ pub fn run(name: &OsStr) -> Result<(), Error> {
 /// still reports success, every entry is tried and a failure shows in the exit status.
 pub fn all() -> Result<(), Error> {
     netns::refuse_linked_run_dir()?;
-    let Some(names) = netns::names().map_err(Error::OpenDir)? else {
+    let Some(listing) = netns::listing().map_err(Error::OpenDir)? else {
         return Ok(());
     };
     // Where no name can be removed (a read-only /run), the first says why, as its unlink
     // would, and none is unmounted.
-    if let (Err(e), Some(first)) = (netns::removable(), names.first()) {
+    if let (Err(e), Some(first)) = (netns::removable(), listing.names.first()) {
         return Err(Error::RemoveFile(netns::path_of(first), e));
     }
+    let held = listing.hold();
     let mut failed = false;
-    for name in names {
-        if let Err(err) = netns::remove(&name) {
+    for name in &listing.names {
+        if let Err(err) = netns::remove(name) {
             super::warn_all(&[err]);
             failed = true;
         }
     }
+    drop(held);
     if failed { Err(Error::Reported) } else { Ok(()) }
 }

@@ -23,11 +23,12 @@ pub struct Arena {
 }
 
 /// Mapped, so only the pages used cost memory. Enough for a `list` of 2,000 names; once full,
-/// musl's malloc mapped and unmapped a page every few netlink replies: with 64 KiB, `list` of
-/// 1000 names without ids took 2.6 times as long (`make bench AB=...`, 2026-12-01), and with
-/// ids, where the kernel's lookups take most of the time, about 5% longer, while `exec`,
-/// `add`+`delete` and `identify` ran within 2% either way. What a long-running command frees
-/// out of order stays lost, so this much is also the most it can waste.
+/// musl's malloc mapped and unmapped a page every few netlink replies, before the netlink
+/// client kept its buffers: with 64 KiB, `list` of 1000 names without ids took 2.6 times as
+/// long (`make bench AB=...`, 2026-12-01), and with ids, where the kernel's lookups take most
+/// of the time, about 5% longer, while `exec`, `add`+`delete` and `identify` ran within 2%
+/// either way. What a long-running command frees out of order stays lost, so this much is also
+/// the most it can waste.
 const ARENA_SIZE: usize = 512 * 1024;
 
 // SAFETY: the arena hands out disjoint ranges of its space, claimed by atomic operations.

@@ -179,6 +179,23 @@ pub fn access_writable(path: &Path) -> io::Result<()> {
     check(unsafe { libc::access(path.as_ptr(), libc::W_OK) }).map(drop)
 }
 
+/// The kernel's struct rlimit64: the soft limit, then the hard one.
+pub type Limit = [u64; 2];
+
+/// prlimit64(2) of our limit on open files: sets it to `new` if given, and says what it was;
+/// None if the kernel refused. The system call itself: musl's setrlimit first stops every
+/// thread (2 KB of code, for threads netns does not have).
+pub fn files_limit(new: Option<&Limit>) -> Option<Limit> {
+    let mut old: Limit = [0; 2];
+    let new = new.map_or(std::ptr::null(), |new| new.as_ptr());
+    // SAFETY: the kernel reads `new` (unless null) and writes `old`, both ours, alive for the
+    // call and laid out as its struct rlimit64.
+    let ret = unsafe {
+        libc::syscall(libc::SYS_prlimit64, 0, libc::RLIMIT_NOFILE, new, old.as_mut_ptr())
+    };
+    (ret == 0).then_some(old)
+}
+
 /// fstatat(2) of `name` relative to `dir` (or with `None`, as stat(2) takes it); an empty
 /// `name` is `dir` itself. A symbolic link at the end of `name` is followed when `follow`
 /// says so, else it is the link that is looked at.

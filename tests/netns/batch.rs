@@ -54,6 +54,13 @@ fn batch_lines() {
                 each_ns(&["a", "c"], "\nnetns: {}\nhi\n"),
                 each_ns(&["a", "c"], "\nnetns: {}\nthere\n"),
             ])),
+        // `-all delete` raises its limit on open files while it holds the namespaces; what
+        // runs after it starts under the limit the batch had.
+        case("-all delete leaves the limit on open files as it was", &["-all", "-b", "F"])
+            .named_ip()
+            .wrapped(&["sh", "-c", "ulimit -Sn 100; exec \"$@\"", "sh"])
+            .given(&[Ns("a"), File("F", "netns delete\nnetns add x\nnetns exec sh -c 'ulimit -Sn'\n")])
+            .out("\nnetns: x\n100\n"),
         case("-b - reads stdin", &["-b", "-"])
             .named_ip()
             .given(&[Ns("a")])
