@@ -121,6 +121,7 @@ silent_errors::closed_stdout_is_an_error silent_errors::json_of_names_that_are_n
 silent_errors::unreadable_run_dir silent_errors::list_when_entries_cannot_be_opened
 silent_errors::full_stdout_is_an_error silent_errors::past_the_file_size_limit
 robustness::descriptor_limit_below_three robustness::address_space_limits
+robustness::all_delete_under_a_descriptor_limit
 faults:: crash:: add_in_place::a_batch_inside_a_user_namespace add_in_place::a_batch_that_cannot_come_back_stops
 session:: show:: tuntap::"
 

@@ -126,6 +126,28 @@ fn descriptor_limit_below_three() {
     ]);
 }
 
+/// `-all delete` holds each namespace open while it removes the names, as many as there are
+/// descriptors to spare: under a limit of 8, too few for ten, and every name still goes.
+#[test]
+fn all_delete_under_a_descriptor_limit() {
+    const TEN: &[Step] = &[
+        Ns("n0"),
+        Ns("n1"),
+        Ns("n2"),
+        Ns("n3"),
+        Ns("n4"),
+        Ns("n5"),
+        Ns("n6"),
+        Ns("n7"),
+        Ns("n8"),
+        Ns("n9"),
+    ];
+    run_table(&[case("every namespace", &["-all", "netns", "delete"])
+        .wrapped(&["sh", "-c", "ulimit -n 8; exec \"$@\"", "sh"])
+        .given(TEN)
+        .then(&[Check::entries(&[])])]);
+}
+
 /// Under every address-space limit (`ulimit -v`) from the least we can start under up, with
 /// 1000 names to read, each command succeeds or says in one line what it could not get, with
 /// status 1: never an abort; and an add that failed leaves no file.

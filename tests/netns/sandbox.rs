@@ -350,3 +350,18 @@ pub fn open_pty() -> io::Result<(File, File)> {
     check(unsafe { libc::tcsetattr(slave.as_raw_fd(), libc::TCSANOW, &tio) })?;
     Ok((master, slave))
 }
+
+/// Makes `cmd` start with `signal` blocked, as a parent that blocked it leaves a program.
+pub fn blocking(cmd: &mut std::process::Command, signal: libc::c_int) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs in the forked child before exec and makes three calls on a set
+    // of its own stack; it allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, signal);
+            check(libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut())).map(drop)
+        })
+    };
+}

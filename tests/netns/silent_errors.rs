@@ -104,6 +104,24 @@ fn past_the_file_size_limit() {
     ]);
 }
 
+/// Started with SIGXFSZ blocked, the command exec runs starts with it blocked too, as under
+/// ip: netns blocks it for itself, and unblocks it for the command only where it was not
+/// blocked to begin with.
+#[test]
+fn a_blocked_file_size_signal_stays_blocked() {
+    scenario(Compare::Full, false, |sb| {
+        prepare(sb, &[Ns("a")]);
+        let argv = os(&["netns", "exec", "a", "grep", "SigBlk", "/proc/self/status"]);
+        let mut cmd = sb.command(&[], Via::Netns, &argv);
+        crate::sandbox::blocking(&mut cmd, libc::SIGXFSZ);
+        let seen = bounded::output(cmd);
+        let mask = seen.out_str().trim().strip_prefix("SigBlk:").map(|m| m.trim().to_owned());
+        let mask = mask.and_then(|m| u64::from_str_radix(&m, 16).ok());
+        assert_eq!(mask, Some(1 << (libc::SIGXFSZ - 1)), "the command's blocked signals: {seen:?}");
+        seen
+    });
+}
+
 /// `monitor` may have nothing to print for a long time: it fails at once.
 #[test]
 fn closed_stdout_and_monitor() {
