@@ -102,7 +102,7 @@ fn batch(prog: Prog, opts: &Options, file: &OsStr) -> Result<(), Error> {
     // Standard input is read through a copy of its descriptor, so that one reader serves both.
     let input = match file.as_encoded_bytes() {
         b"-" => sys::stdin().try_clone_to_owned().map(File::from),
-        _ => File::open(file),
+        _ => sys::open_read(file),
     };
     let input = input.map_err(|e| Error::BatchOpen(file.to_owned(), e))?;
     let mut lines = Batch::new(BufReader::new(input));

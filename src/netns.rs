@@ -2,11 +2,10 @@
 //! bind mount of a namespace and stops being one, and how a namespace is identified.
 
 use std::ffi::{CStr, OsStr, OsString};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -249,10 +248,7 @@ impl RunDir {
     pub fn open() -> Result<RunDir, Error> {
         refuse_linked_run_dir()?;
         make_dir()?;
-        let dir = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_DIRECTORY)
-            .open(RUN_DIR)
+        let dir = sys::open(OsStr::new(RUN_DIR), libc::O_RDONLY | libc::O_DIRECTORY)
             .map_err(Error::OpenRunDir)?;
         Ok(RunDir { dir, ready: false })
     }

@@ -3,8 +3,7 @@
 //! them where the system's ip is busybox's or there is none. In front of iproute2's ip, `show`
 //! goes to it.
 
-use std::ffi::OsString;
-use std::fs::OpenOptions;
+use std::ffi::{OsStr, OsString};
 use std::os::fd::AsFd;
 
 use super::handoff::SystemIp;
@@ -36,7 +35,7 @@ pub fn run(command: Tuntap, opts: &Options, words: &[OsString], batch: bool) -> 
 /// descriptor; as with iproute2, a `del` of a name that does not exist makes and removes it.
 /// A failure half-way leaves nothing: closing the descriptor removes a device not persistent.
 fn apply(dev: &Device, add: bool) -> Result<(), Error> {
-    let open = OpenOptions::new().read(true).write(true).open(tun::DEVICE);
+    let open = sys::open(OsStr::new(tun::DEVICE), libc::O_RDWR);
     let tun = open.map_err(|e| Error::Perror("open", e))?;
     let exclusive = if add { libc::IFF_TUN_EXCL as u16 } else { 0 };
     sys::ioctl_ifreq(tun.as_fd(), libc::TUNSETIFF, dev.name.as_bytes(), dev.flags | exclusive)
