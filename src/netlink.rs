@@ -52,16 +52,17 @@ pub fn raw(kind: u16, flags: u16, payload: Vec<u8>) -> Request {
 }
 
 impl Request {
-    /// Appends the message as it is sent, numbered `seq`: struct nlmsghdr field by field
-    /// (length, type, flags with NLM_F_REQUEST, sequence number, port 0: the kernel's), then
-    /// the payload.
+    /// Appends the message as it is sent, numbered `seq`: struct nlmsghdr (length, type, flags
+    /// with NLM_F_REQUEST, sequence number, port 0: the kernel's), then the payload. The
+    /// header is laid out first and appended whole: each append is a call of musl's memcpy,
+    /// whose `rep movs` costs more than a few bytes are worth (a sixth of `list`'s time went
+    /// to memcpy, appending the header's fields one by one).
     pub fn write(&self, seq: u32, out: &mut Vec<u8>) {
         let len = (NLMSG_HDRLEN + self.payload.len()) as u32;
-        out.extend_from_slice(&len.to_ne_bytes());
-        out.extend_from_slice(&self.kind.to_ne_bytes());
-        out.extend_from_slice(&(self.flags | NLM_F_REQUEST).to_ne_bytes());
-        out.extend_from_slice(&seq.to_ne_bytes());
-        out.extend_from_slice(&[0; 4]);
+        let [k0, k1] = self.kind.to_ne_bytes();
+        let [f0, f1] = (self.flags | NLM_F_REQUEST).to_ne_bytes();
+        let header = [len.to_ne_bytes(), [k0, k1, f0, f1], seq.to_ne_bytes(), [0; 4]];
+        out.extend_from_slice(header.as_flattened());
         out.extend_from_slice(&self.payload);
     }
 }
@@ -73,9 +74,9 @@ impl Request {
 pub fn push_attr(bytes: &mut Vec<u8>, kind: u16, value: &[u8]) {
     // A value too long for an attribute (a name from the command line) makes a request the
     // kernel refuses, as too long a name would be.
-    let len = u16::try_from(4 + value.len()).unwrap_or(u16::MAX);
-    bytes.extend_from_slice(&len.to_ne_bytes());
-    bytes.extend_from_slice(&kind.to_ne_bytes());
+    let [l0, l1] = u16::try_from(4 + value.len()).unwrap_or(u16::MAX).to_ne_bytes();
+    let [k0, k1] = kind.to_ne_bytes();
+    bytes.extend_from_slice(&[l0, l1, k0, k1]);
     bytes.extend_from_slice(value);
     bytes.resize(bytes.len().next_multiple_of(4), 0);
 }
