@@ -60,9 +60,9 @@ pub fn listing() -> io::Result<Option<Listing>> {
 
 impl Listing {
     /// Each entry's namespace held, as many as the limit on open files allows (its soft value
-    /// raised to the hard one meanwhile, then put back: what the descriptors, still open,
-    /// need not): an O_PATH descriptor of the entry, which opens nothing (a device or a FIFO in
-    /// its place does nothing), and keeps what it names, a namespace, alive.
+    /// is raised to the hard one while they are opened, then put back; descriptors already
+    /// open stay open): an O_PATH descriptor of the entry, which opens nothing (a device or a
+    /// FIFO in its place does nothing), and keeps what it names, a namespace, alive.
     /// `-all delete` holds them while it removes the names, so that none is freed before it
     /// is done: the kernel frees a namespace in a worker, whose work made every later unmount
     /// wait longer for RCU (10,000 names took 1.6-1.8 s to delete, 0.15 s held, and the
